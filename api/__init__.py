@@ -1,0 +1,1 @@
+"""The Litestar application: routes, schemas on the wire, error mapping."""

@@ -1,0 +1,84 @@
+"""The four listing resources share one shape of routes; one factory builds each controller.
+
+This module does not use `from __future__ import annotations`: the handlers' annotations are
+the kind's own Structs, read from the factory's arguments when each class is built.
+"""
+
+from typing import Annotated, Any, Literal
+
+from litestar import Controller, delete, get, patch, post
+from litestar.params import Parameter
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from api.deps import parse_id, strict_body
+from market.config import Settings
+from market.services import listings
+from market.services.common import KindSpec
+from market.vocabulary import EconomicPurpose, Maturity, Need, OrgForm, Stance, TakeoverDirection, Theme
+
+Sort = Literal["relevance", "newest", "oldest", "title"]
+
+
+def listing_controller(spec: KindSpec) -> type[Controller]:
+    Create, Update, Out, Page = spec.create, spec.update, spec.out, spec.page  # noqa: N806
+
+    class ListingController(Controller):
+        path = f"/api/{spec.resource}"
+        tags = [spec.resource]
+
+        @get("/", summary=f"Parcourir les annonces publiées ({spec.label})")
+        async def browse(
+            self,
+            db_session: AsyncSession,
+            q: Annotated[str | None, Parameter(max_length=200, description="Recherche plein texte")] = None,
+            territory: Annotated[str | None, Parameter(max_length=20, description="Code commune, EPCI, département ou région (préfixe possible : region:27)")] = None,
+            theme: Theme | None = None,
+            maturity: Maturity | None = None,
+            economic_purpose: EconomicPurpose | None = None,
+            org_form: OrgForm | None = None,
+            stance: Stance | None = None,
+            need: list[Need] | None = None,
+            direction: TakeoverDirection | None = None,
+            remote_ok: bool | None = None,
+            page: Annotated[int, Parameter(ge=1, le=10_000)] = 1,
+            page_size: Annotated[int, Parameter(ge=1, le=100)] = 20,
+            sort: Sort | None = None,
+        ) -> Page:
+            filters: dict[str, Any] = {
+                name: value
+                for name, value in {
+                    "theme": theme, "maturity": maturity, "economic_purpose": economic_purpose,
+                    "org_form": org_form, "stance": stance, "need": need, "direction": direction,
+                    "remote_ok": remote_ok,
+                }.items()
+                if value is not None and value != []
+            }
+            query = listings.ListingQuery(q=q, territory=territory, filters=filters, page=page,
+                                          page_size=page_size, sort=sort)
+            return await listings.browse(db_session, spec, query)
+
+        @post("/", summary=f"Créer une annonce ({spec.label})")
+        async def create(self, db_session: AsyncSession, settings: Settings, data: Create, body: bytes) -> Out:
+            item = await listings.create(db_session, spec, strict_body(body, Create), settings)
+            return spec.to_out(item)
+
+        @get("/{listing_id:str}", summary=f"Lire une annonce ({spec.label})")
+        async def read(self, db_session: AsyncSession, listing_id: str) -> Out:
+            item = await listings.read_public(db_session, spec, parse_id(listing_id, spec.label))
+            return spec.to_out(item)
+
+        @patch("/{listing_id:str}", summary=f"Modifier une annonce ({spec.label})")
+        async def update(self, db_session: AsyncSession, listing_id: str, data: Update, body: bytes) -> Out:
+            item = await listings.update(db_session, spec, parse_id(listing_id, spec.label), strict_body(body, Update))
+            return spec.to_out(item)
+
+        @delete("/{listing_id:str}", status_code=200, summary=f"Archiver une annonce ({spec.label})")
+        async def archive(self, db_session: AsyncSession, listing_id: str) -> Out:
+            item = await listings.archive(db_session, spec, parse_id(listing_id, spec.label))
+            return spec.to_out(item)
+
+    ListingController.__name__ = f"{spec.model.__name__}Controller"
+    return ListingController
+
+
+CONTROLLERS = [listing_controller(spec) for spec in listings.KINDS.values()]

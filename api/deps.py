@@ -1,0 +1,53 @@
+"""Dependencies handed to route handlers."""
+
+from __future__ import annotations
+
+from typing import TypeVar
+
+import msgspec
+from litestar.datastructures import State
+from litestar.exceptions import ValidationException
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from market.config import Settings
+from market.errors import InvalidField, NotFound
+from market.territories import TerritoryIndex, build_index
+
+MAX_ID = 2**31 - 1
+
+
+def provide_settings(state: State) -> Settings:
+    return state.settings
+
+
+async def provide_territory_index(state: State, db_session: AsyncSession) -> TerritoryIndex:
+    if state.get("territory_index") is None:
+        state.territory_index = await build_index(db_session)
+    return state.territory_index
+
+
+def parse_id(raw: str, label: str) -> int:
+    """Path ids are positive integers; anything else names the parameter in a 400 or is a 404."""
+    if not raw.isdigit():
+        raise InvalidField("identifiant entier positif attendu", field="id", source="path")
+    value = int(raw)
+    if not 1 <= value <= MAX_ID:
+        raise NotFound(f"{label} {raw} introuvable")
+    return value
+
+
+T = TypeVar("T")
+
+
+def strict_body(raw: bytes, body_type: type[T]) -> T:
+    """Decode a JSON body with strict types: "12" is not a number, "true" is not a boolean.
+
+    Litestar converts bodies leniently; handlers declare `data` for the OpenAPI schema and
+    decode the raw body again through this function.
+    """
+    try:
+        return msgspec.json.decode(raw, type=body_type)
+    except msgspec.ValidationError as exc:
+        raise ValidationException(detail=str(exc), extra=[{"message": str(exc), "key": "body", "source": "body"}]) from exc
+    except msgspec.DecodeError as exc:
+        raise ValidationException(detail=str(exc), extra=[{"message": "JSON mal formé", "key": "body", "source": "body"}]) from exc

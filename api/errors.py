@@ -1,0 +1,130 @@
+"""The one place where errors become RFC 9457 problem documents."""
+
+from __future__ import annotations
+
+import logging
+import re
+from typing import Any
+
+from litestar import Request, Response
+from litestar.exceptions import HTTPException, ValidationException
+from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
+
+from market.errors import DomainError
+
+log = logging.getLogger("bourse.errors")
+PROBLEM = "application/problem+json"
+TITLES = {
+    400: "Requête invalide",
+    401: "Authentification requise",
+    403: "Action interdite",
+    404: "Introuvable",
+    405: "Méthode non autorisée",
+    409: "Conflit",
+    413: "Requête trop volumineuse",
+    415: "Type de contenu non pris en charge",
+    429: "Trop de requêtes",
+    500: "Erreur interne",
+    503: "Service indisponible",
+}
+# msgspec/Litestar messages, said in French.
+_MESSAGES = [
+    (re.compile(r"Expected `([^`]+)`, got `([^`]+)`"), r"type attendu : \1, reçu : \2"),
+    (re.compile(r"Invalid enum value '(.*)'"), r"code inconnu : « \1 »"),
+    (re.compile(r"Object contains unknown field `(.+)`"), r"champ inconnu : « \1 »"),
+    (re.compile(r"Object missing required field `(.+)`"), r"champ obligatoire manquant : « \1 »"),
+    (re.compile(r"Expected `(\w+)` of length <= (\d+)"), r"trop long (au plus \2)"),
+    (re.compile(r"Expected `(\w+)` of length >= (\d+)"), r"trop court (au moins \2)"),
+    (re.compile(r"Expected `(\w+)` matching regex '(.*)'"), r"format invalide"),
+    (re.compile(r"Expected `(\w+)` <= (\S+)"), r"valeur trop grande (au plus \2)"),
+    (re.compile(r"Expected `(\w+)` >= (\S+)"), r"valeur trop petite (au moins \2)"),
+    (re.compile(r"Invalid RFC3339 encoded (date|datetime)"), r"date invalide (AAAA-MM-JJ attendu)"),
+    (re.compile(r"(?i)(json is malformed|malformed json|invalid json|invalid utf-8|unexpected character|"
+                r"input data was truncated|trailing characters).*"), r"JSON mal formé ou non UTF-8"),
+]
+_PATH = re.compile(r" - at `\$(?:\.|\[)?([^`]*)`")
+_NAMED_FIELD = re.compile(r"(?:unknown|missing required) field `([^`]+)`")
+
+
+def _french(message: str) -> str:
+    for pattern, replacement in _MESSAGES:
+        if pattern.search(message):
+            return pattern.sub(replacement, message)
+    return message
+
+
+def _field_errors(exc: ValidationException) -> list[dict[str, Any]]:
+    errors = []
+    for item in exc.extra if isinstance(exc.extra, list) else []:
+        if not isinstance(item, dict):
+            continue
+        message = str(item.get("message", ""))
+        key = item.get("key")
+        at = _PATH.search(message)
+        if at:
+            message = _PATH.sub("", message)
+            inner = at.group(1).rstrip("]")
+            key = f"{key}.{inner}" if key and inner and key not in ("body", "data") else (inner or key)
+        else:
+            inner = ""
+        named = _NAMED_FIELD.search(message)
+        if named:
+            key = f"{inner}.{named.group(1)}" if inner else named.group(1)
+        errors.append({"key": key or "body", "message": _french(message), "source": item.get("source") or "body"})
+    if not errors:
+        message = str(exc.detail)
+        field = "body"
+        at = _PATH.search(message)
+        if at:
+            field, message = at.group(1).rstrip("]") or "body", _PATH.sub("", message)
+        errors.append({"key": field, "message": _french(message), "source": "body"})
+    return errors
+
+
+def problem(request: Request, status: int, detail: str, *, field: str | None = None,
+            extra: list[dict[str, Any]] | None = None, headers: dict[str, str] | None = None) -> Response:
+    body: dict[str, Any] = {
+        "type": "about:blank",
+        "title": TITLES.get(status, "Erreur"),
+        "status": status,
+        "detail": detail,
+        "instance": request.url.path,
+    }
+    if field:
+        body["field"] = field
+    if extra:
+        body["extra"] = extra
+    return Response(body, status_code=status, media_type=PROBLEM, headers=headers)
+
+
+def problem_response(request: Request, exc: Exception) -> Response:
+    """Map any exception to a problem document; unexpected ones are logged and become 500."""
+    if isinstance(exc, DomainError):
+        extra = [{"key": exc.field, "message": exc.detail, "source": exc.source}] if exc.field else None
+        detail = f"« {exc.field} » : {exc.detail}" if exc.field else exc.detail
+        return problem(request, exc.status_code, detail, field=exc.field, extra=extra)
+    if isinstance(exc, ValidationException):
+        errors = _field_errors(exc)
+        first = errors[0]
+        return problem(request, 400, f"« {first['key']} » : {first['message']}", field=first["key"], extra=errors)
+    if isinstance(exc, UnicodeDecodeError):
+        return problem(request, 400, "« body » : le corps de la requête doit être du JSON encodé en UTF-8",
+                       field="body", extra=[{"key": "body", "message": "encodage non UTF-8", "source": "body"}])
+    if isinstance(exc, HTTPException):
+        detail = exc.detail if exc.status_code < 500 else TITLES.get(exc.status_code, "Erreur")
+        field = "body" if exc.status_code == 400 else None
+        return problem(request, exc.status_code, _french(str(detail)), field=field, headers=exc.headers)
+    if isinstance(exc, IntegrityError):
+        return problem(request, 409, "la modification contredit une donnée déjà enregistrée")
+    if isinstance(exc, OperationalError | DBAPIError) and _is_unavailable(exc):
+        log.error("database unavailable on %s %s: %s", request.method, request.url.path, type(exc.orig).__name__)
+        return problem(request, 503, "la base de données ne répond pas", headers={"Retry-After": "5"})
+    log.exception("unexpected error on %s %s", request.method, request.url.path)
+    return problem(request, 500, "erreur interne : l'incident est enregistré")
+
+
+def _is_unavailable(exc: DBAPIError) -> bool:
+    return exc.connection_invalidated or isinstance(exc, OperationalError)
+
+
+EXCEPTION_HANDLERS = {Exception: problem_response}

@@ -1,0 +1,1 @@
+"""The domain of the bourse aux initiatives: vocabulary, entities, rules and persistence."""

@@ -1,0 +1,40 @@
+"""Domain errors. The HTTP layer maps each one to a problem document in one place."""
+
+from __future__ import annotations
+
+
+class DomainError(Exception):
+    status_code = 400
+    title = "Requête invalide"
+
+    def __init__(self, detail: str, *, field: str | None = None, source: str = "body") -> None:
+        super().__init__(detail)
+        self.detail = detail
+        self.field = field
+        self.source = source
+
+
+class InvalidField(DomainError):
+    """A value is well-typed but refused by a rule (unknown commune, bad SIREN...)."""
+
+    status_code = 400
+    title = "Valeur refusée"
+
+
+class NotFound(DomainError):
+    status_code = 404
+    title = "Introuvable"
+
+
+class Conflict(DomainError):
+    status_code = 409
+    title = "Conflit"
+
+
+class InvalidTransition(Conflict):
+    title = "Changement d'état impossible"
+
+
+class Forbidden(DomainError):
+    status_code = 403
+    title = "Action interdite"

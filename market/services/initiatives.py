@@ -1,0 +1,91 @@
+"""Initiatives: citizen projects saying where they stand and what they need."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from market.models import Initiative
+from market.schemas import InitiativeCreate, InitiativeOut, InitiativePage, InitiativeUpdate
+from market.services.common import (
+    KindSpec,
+    apply_contact,
+    check_siren,
+    clean_text,
+    listing_fields,
+    normalised_skills,
+    place,
+    skill_matches,
+    unique,
+)
+from market.services.filters import contains, equals
+from market.territories import get_commune
+
+
+async def apply(session: AsyncSession, item: Initiative, fields: dict[str, Any]) -> None:
+    for name, value in fields.items():
+        if name in ("title", "description"):
+            setattr(item, name, clean_text(value, name))
+        elif name == "commune":
+            item.commune = await get_commune(session, value)
+            item.commune_code = value
+        elif name in ("themes", "needs"):
+            setattr(item, name, unique(value))
+        elif name == "skills_needed":
+            item.skills_needed = unique([s.strip() for s in value if s.strip()])
+            item.skills_normalised = normalised_skills(item.skills_needed)
+        elif name == "contact":
+            apply_contact(item, value)
+        elif name == "siren":
+            item.siren = check_siren(value) if value else None
+        else:
+            setattr(item, name, value)
+
+
+def to_out(item: Initiative) -> InitiativeOut:
+    return InitiativeOut(
+        **listing_fields(item),
+        title=item.title,
+        commune=item.commune_code,
+        place=place(item.commune),
+        maturity=item.maturity,
+        economic_purpose=item.economic_purpose,
+        org_form=item.org_form,
+        stance=item.stance,
+        needs=list(item.needs or []),
+        skills_needed=list(item.skills_needed or []),
+        skills_normalised=skill_matches(item.skills_normalised),
+        funding_goal_cents=item.funding_goal_cents,
+        team_size=item.team_size,
+        siren=item.siren,
+        rna=item.rna,
+    )
+
+
+def search_body(item: Initiative) -> str:
+    return " ".join([item.description, *(item.skills_needed or []), item.commune.name if item.commune else ""])
+
+
+SPEC = KindSpec(
+    kind="initiative",
+    resource="initiatives",
+    label="initiative",
+    model=Initiative,
+    create=InitiativeCreate,
+    update=InitiativeUpdate,
+    out=InitiativeOut,
+    page=InitiativePage,
+    title_attr="title",
+    apply=apply,
+    to_out=to_out,
+    search_body=search_body,
+    filters={
+        "theme": contains(Initiative.themes),
+        "maturity": equals(Initiative.maturity),
+        "economic_purpose": equals(Initiative.economic_purpose),
+        "org_form": equals(Initiative.org_form),
+        "stance": equals(Initiative.stance),
+        "need": contains(Initiative.needs),
+    },
+)

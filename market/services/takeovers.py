@@ -1,0 +1,71 @@
+"""Takeover opportunities: an activity offered for handover, or an actor ready to carry one."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from market.models import TakeoverOpportunity
+from market.schemas import TakeoverCreate, TakeoverOut, TakeoverPage, TakeoverUpdate
+from market.services.common import KindSpec, apply_contact, clean_text, listing_fields, place, unique
+from market.services.filters import accepts, at_most_maturity, equals
+from market.territories import get_commune
+
+
+async def apply(session: AsyncSession, item: TakeoverOpportunity, fields: dict[str, Any]) -> None:
+    for name, value in fields.items():
+        if name in ("title", "description", "actor_name"):
+            setattr(item, name, clean_text(value, name))
+        elif name == "commune":
+            item.commune = await get_commune(session, value)
+            item.commune_code = value
+        elif name in ("themes", "economic_purposes"):
+            setattr(item, name, unique(value))
+        elif name == "contact":
+            apply_contact(item, value)
+        else:
+            setattr(item, name, value)
+
+
+def to_out(item: TakeoverOpportunity) -> TakeoverOut:
+    return TakeoverOut(
+        **listing_fields(item),
+        direction=item.direction,
+        actor_name=item.actor_name,
+        actor_org_form=item.actor_org_form,
+        title=item.title,
+        commune=item.commune_code,
+        place=place(item.commune),
+        radius_km=item.radius_km,
+        min_maturity=item.min_maturity,
+        economic_purposes=list(item.economic_purposes or []),
+        deadline=item.deadline,
+    )
+
+
+def search_body(item: TakeoverOpportunity) -> str:
+    return " ".join([item.actor_name, item.description, item.commune.name if item.commune else ""])
+
+
+SPEC = KindSpec(
+    kind="takeover",
+    resource="takeover-opportunities",
+    label="reprise d'activité",
+    model=TakeoverOpportunity,
+    create=TakeoverCreate,
+    update=TakeoverUpdate,
+    out=TakeoverOut,
+    page=TakeoverPage,
+    title_attr="title",
+    apply=apply,
+    to_out=to_out,
+    search_body=search_body,
+    filters={
+        "theme": accepts(TakeoverOpportunity.themes),
+        "maturity": at_most_maturity(TakeoverOpportunity.min_maturity),
+        "economic_purpose": accepts(TakeoverOpportunity.economic_purposes),
+        "org_form": equals(TakeoverOpportunity.actor_org_form),
+        "direction": equals(TakeoverOpportunity.direction),
+    },
+)

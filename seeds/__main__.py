@@ -1,0 +1,34 @@
+"""python -m seeds [territories|demo|all]: load reference and demo data (safe to re-run)."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import time
+
+from sqlalchemy.ext.asyncio import async_sessionmaker
+
+from market.config import Settings
+from market.db import create_engine
+from seeds.loader import load_demo, load_territories
+
+
+async def main(what: str) -> None:
+    settings = Settings.from_env()
+    engine = create_engine(settings)
+    started = time.perf_counter()
+    async with async_sessionmaker(engine, expire_on_commit=False)() as session, session.begin():
+        if what in ("territories", "all"):
+            count = await load_territories(session)
+            print(f"territoires : {count} communes chargées")
+        if what in ("demo", "all"):
+            count = await load_demo(session, settings)
+            print(f"démonstration : {count} annonces chargées")
+    await engine.dispose()
+    print(f"terminé en {time.perf_counter() - started:.1f} s")
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("what", nargs="?", default="all", choices=["territories", "demo", "all"])
+    asyncio.run(main(parser.parse_args().what))

@@ -1,0 +1,100 @@
+"""Idempotent loaders: territories (upsert on INSEE/SIREN code) and demo listings (upsert on slug)."""
+
+from __future__ import annotations
+
+import gzip
+import json
+from pathlib import Path
+from typing import Any
+
+import msgspec
+from sqlalchemy import select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.ext.asyncio import AsyncSession
+from tqdm import tqdm
+
+from market.config import Settings
+from market.models import Commune, Department, Epci, Organisation, Region
+from market.services import listings, moderation
+from market.services.common import KindSpec
+
+DATA = Path(__file__).parent / "data"
+TERRITORIES = DATA / "territories.json.gz"
+DEMO_FILES = {
+    "initiatives": "initiatives.json",
+    "support-providers": "support_providers.json",
+    "takeover-opportunities": "takeover_opportunities.json",
+    "volunteer-offers": "volunteer_offers.json",
+}
+BATCH = 2000
+
+
+async def upsert(session: AsyncSession, model: type, rows: list[dict[str, Any]], key: str) -> None:
+    insert = pg_insert if session.bind.dialect.name == "postgresql" else sqlite_insert
+    for start in range(0, len(rows), BATCH):
+        stmt = insert(model).values(rows[start : start + BATCH])
+        updates = {c: stmt.excluded[c] for c in rows[0] if c != key}
+        await session.execute(stmt.on_conflict_do_update(index_elements=[key], set_=updates))
+
+
+async def load_territories(session: AsyncSession, path: Path = TERRITORIES, progress: bool = True) -> int:
+    data = json.loads(gzip.decompress(path.read_bytes()))
+    await upsert(session, Region, [{"code": r["code"], "name": r["name"], "population": r.get("population")}
+                                   for r in data["regions"]], "code")
+    await upsert(session, Department, [{"code": d["code"], "name": d["name"], "region_code": d["region"],
+                                        "population": d.get("population")} for d in data["departments"]], "code")
+    await upsert(session, Epci, [{"code": e["code"], "name": e["name"], "nature": e.get("nature"),
+                                  "population": e.get("population")} for e in data["epcis"]], "code")
+    communes = data["communes"]
+    with tqdm(total=len(communes), desc="communes", unit=" communes", disable=not progress) as bar:
+        for start in range(0, len(communes), BATCH):
+            batch = communes[start : start + BATCH]
+            await upsert(session, Commune, [_commune_row(c) for c in batch], "code")
+            bar.update(len(batch))
+    return len(communes)
+
+
+def _commune_row(c: dict[str, Any]) -> dict[str, Any]:
+    return {"code": c["code"], "name": c["name"], "kind": c["kind"], "parent_code": c.get("parent"),
+            "postal_codes": c.get("postal_codes") or [], "epci_code": c.get("epci"),
+            "department_code": c["department"], "region_code": c["region"], "population": c.get("population"),
+            "lat": c["lat"], "lon": c["lon"]}
+
+
+async def load_demo(session: AsyncSession, settings: Settings, data_dir: Path = DATA, progress: bool = True) -> int:
+    items = [(listings.KINDS[resource], entry) for resource, name in DEMO_FILES.items()
+             if (data_dir / name).exists()
+             for entry in json.loads((data_dir / name).read_text(encoding="utf-8"))]
+    for spec, entry in tqdm(items, desc="annonces de démonstration", unit=" annonces", disable=not progress):
+        await _upsert_listing(session, spec, entry, settings)
+    return len(items)
+
+
+async def _upsert_listing(session: AsyncSession, spec: KindSpec, entry: dict[str, Any], settings: Settings) -> None:
+    entry = dict(entry)
+    slug = entry.pop("slug")
+    organisation = await _organisation(session, entry.pop("organisation", None))
+    existing = await session.scalar(select(spec.model.id).where(spec.model.slug == slug))
+    if existing is None:
+        item = await listings.create(session, spec, msgspec.convert(entry, spec.create), settings, slug=slug,
+                                     organisation_id=organisation.id if organisation else None)
+    else:
+        item = await listings.update(session, spec, existing, msgspec.convert(entry, spec.update))
+        item.organisation_id = organisation.id if organisation else None
+    if item.status != "published":
+        moderation.transition(item, "published")
+    await session.flush()
+
+
+async def _organisation(session: AsyncSession, data: dict[str, Any] | None) -> Organisation | None:
+    if not data:
+        return None
+    organisation = await session.scalar(select(Organisation).where(Organisation.slug == data["slug"]))
+    if organisation is None:
+        organisation = Organisation(slug=data["slug"], name=data["name"], kind=data["kind"], siren=data.get("siren"))
+        session.add(organisation)
+    else:
+        organisation.name, organisation.kind = data["name"], data["kind"]
+    await session.flush()
+    return organisation
