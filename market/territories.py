@@ -88,10 +88,15 @@ class TerritoryIndex:
         wanted = simplify(query)
         if not wanted:
             return []
-        scores: dict[int, int] = {}
+        scores: dict[int, float] = {}
         compact = wanted.replace(" ", "")
-        for i in self.by_code.get(compact, []) + self.by_postal.get(compact, []):
-            scores[i] = 0
+        for i in self.by_code.get(compact, []):
+            # an INSEE code ties with a single postal code: "70400" is Héricourt's postal code and,
+            # as an INSEE code, a village; population decides
+            scores[i] = 0.001 if self.entries[i].kind == "commune" else 0
+        for i in self.by_postal.get(compact, []):
+            # a commune with this postal code alone (Paris 18e) before one that has twenty (Paris)
+            scores.setdefault(i, len(self.entries[i].postal_codes) / 1000)
         for i in self._prefix_hits(wanted):
             scores.setdefault(i, 1 if self._names[i] == wanted else 2)
         if len(scores) < limit and " " in wanted:

@@ -1,0 +1,52 @@
+# Two commands on a fresh machine: `make run` and `make test` (see README.md).
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+export HF_HUB_OFFLINE := 1
+export TRANSFORMERS_OFFLINE := 1
+SWAGGER_VERSION := 5.35.0
+VENDOR := api/static/vendor/swagger-ui-dist
+
+.PHONY: run test install assets migrate seed territories lint bench clean
+
+$(BIN)/.installed: requirements.txt requirements-dev.txt
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -r requirements-dev.txt
+	touch $@
+
+install: $(BIN)/.installed assets
+
+$(VENDOR)/swagger-ui-bundle.js:
+	npm install --silent --no-save --no-audit --no-fund --prefix var/npm swagger-ui-dist@$(SWAGGER_VERSION)
+	mkdir -p $(VENDOR)
+	cp var/npm/node_modules/swagger-ui-dist/swagger-ui-bundle.js \
+	   var/npm/node_modules/swagger-ui-dist/swagger-ui-standalone-preset.js \
+	   var/npm/node_modules/swagger-ui-dist/swagger-ui.css $(VENDOR)/
+
+assets: $(VENDOR)/swagger-ui-bundle.js
+
+migrate: install
+	mkdir -p var
+	$(BIN)/alembic upgrade head
+
+seed: migrate
+	$(BIN)/python -m seeds all
+
+run: seed
+	$(BIN)/uvicorn --factory api.app:create_app --host $${HOST:-127.0.0.1} --port $${PORT:-8000}
+
+test: install
+	$(BIN)/python -m pytest -q
+
+lint: install
+	$(BIN)/ruff check .
+
+territories: install
+	$(BIN)/python scripts/build_territories.py
+
+bench: seed
+	$(BIN)/python benchmarks/territory_search.py
+
+clean:
+	rm -rf $(VENV) var $(VENDOR)
