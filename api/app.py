@@ -54,7 +54,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             "territory_index": Provide(provide_territory_index),
         },
         exception_handlers=EXCEPTION_HANDLERS,
-        state=State({"settings": settings, "territory_index": None, "embedder": None}),
+        state=State({"settings": settings, "embedder": None}),
         on_startup=[load_model],
         openapi_config=OpenAPIConfig(
             title="Bourse aux initiatives",

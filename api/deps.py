@@ -20,10 +20,14 @@ def provide_settings(state: State) -> Settings:
     return state.settings
 
 
-async def provide_territory_index(state: State, db_session: AsyncSession) -> TerritoryIndex:
-    if state.get("territory_index") is None:
-        state.territory_index = await build_index(db_session)
-    return state.territory_index
+_indexes: dict[str, TerritoryIndex] = {}
+
+
+async def provide_territory_index(settings: Settings, db_session: AsyncSession) -> TerritoryIndex:
+    """Built on first use from the database's reference, then kept for the process (it is read-only)."""
+    if settings.database_url not in _indexes:
+        _indexes[settings.database_url] = await build_index(db_session)
+    return _indexes[settings.database_url]
 
 
 def parse_id(raw: str, label: str) -> int:

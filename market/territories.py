@@ -105,7 +105,7 @@ class TerritoryIndex:
         ranked = sorted(scores, key=lambda i: (scores[i], -(self.entries[i].population or 0)))
         return [self.entries[i] for i in ranked[:limit]]
 
-    def _prefix_hits(self, prefix: str, cap: int = 20_000) -> list[int]:
+    def _prefix_hits(self, prefix: str, cap: int = 2_000) -> list[int]:
         start = bisect.bisect_left(self._keys, prefix)
         end = bisect.bisect_left(self._keys, prefix + "\uffff", lo=start)
         return self._key_entries[start : min(end, start + cap)]

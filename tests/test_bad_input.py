@@ -36,7 +36,9 @@ def no_server_error(client: TestClient) -> Iterator[None]:
     assert [s for s in statuses if s[2] >= 500] == []
 
 
-def assert_problem(response: httpx.Response, status: int, field: str | None) -> dict[str, Any]:
+def assert_problem(response: httpx.Response, status: int, field: str | None, *,
+                   with_extra: bool = True) -> dict[str, Any]:
+    """A problem document with this status naming this field (and listing it first in `extra`)."""
     assert response.status_code == status, response.text
     assert response.headers["content-type"].startswith(PROBLEM)
     body = response.json()
@@ -44,6 +46,7 @@ def assert_problem(response: httpx.Response, status: int, field: str | None) -> 
     assert body["title"] and body["detail"]
     if field is not None:
         assert body["field"] == field, body
+    if field is not None and with_extra:
         assert body["extra"], body
         assert body["extra"][0]["key"] == field, body
         for entry in body["extra"]:
@@ -64,22 +67,24 @@ def total(client: TestClient, resource: str) -> int:
     return response.json()["total"]
 
 
-def assert_post_refused(client: TestClient, resource: str, status: int, field: str, **kwargs: Any) -> dict[str, Any]:
+def assert_post_refused(client: TestClient, resource: str, status: int, field: str, *, with_extra: bool = True,
+                        **kwargs: Any) -> dict[str, Any]:
     """POST something bad next to one stored listing; the count of listings must not move."""
     create(client, resource)
-    body = assert_problem(client.post(f"/api/{resource}", **kwargs), status, field)
+    body = assert_problem(client.post(f"/api/{resource}", **kwargs), status, field, with_extra=with_extra)
     assert total(client, resource) == 1
     return body
 
 
-def assert_patch_refused(client: TestClient, resource: str, patch: Any, status: int, field: str,
-                         **create_overrides: Any) -> dict[str, Any]:
+def assert_patch_refused(client: TestClient, resource: str, patch: Any, status: int, field: str, *,
+                         with_extra: bool = True) -> dict[str, Any]:
     """PATCH something bad on a stored listing; reading it again gives the very same JSON."""
-    item = create(client, resource, **create_overrides)
+    item = create(client, resource)
     kwargs = {"content": patch} if isinstance(patch, bytes) else {"json": patch}
     if isinstance(patch, bytes):
         kwargs["headers"] = {"content-type": "application/json"}
-    body = assert_problem(client.patch(f"/api/{resource}/{item['id']}", **kwargs), status, field)
+    response = client.patch(f"/api/{resource}/{item['id']}", **kwargs)
+    body = assert_problem(response, status, field, with_extra=with_extra)
     assert client.get(f"/api/{resource}/{item['id']}").json() == item
     return body
 
@@ -100,8 +105,14 @@ def test_unknown_code_in_a_query_filter(client: TestClient, resource: str) -> No
 
 
 def test_filter_that_does_not_apply_to_the_kind(client: TestClient) -> None:
+    assert_problem(client.get("/api/volunteer-offers", params={"stance": "advocacy"}), 400, "stance")
+
+
+@pytest.mark.xfail(strict=True, reason="the filter-not-applicable error says source 'body' for a query parameter "
+                                        "(listings.browse raises InvalidField without source='query')")
+def test_filter_that_does_not_apply_to_the_kind_is_a_query_error(client: TestClient) -> None:
     body = assert_problem(client.get("/api/volunteer-offers", params={"stance": "advocacy"}), 400, "stance")
-    assert body["extra"][0]["source"] == "body" or body["extra"][0]["source"]  # any source, as long as named
+    assert body["extra"][0]["source"] == "query"
 
 
 # --- types and limits -----------------------------------------------------------------------
@@ -163,12 +174,29 @@ def test_empty_area_for_a_support_provider(client: TestClient) -> None:
 # --- body shape -----------------------------------------------------------------------------
 
 
+MALFORMED = b'{"title": '
+NOT_UTF8 = b'{"title": "\xff"}'
+JSON = {"content-type": "application/json"}
+
+
 @pytest.mark.parametrize("resource", RESOURCES)
-@pytest.mark.parametrize("raw", [b'{"title": ', b'{"title": "\xff"}'], ids=["malformed", "not-utf8"])
-def test_unreadable_body(client: TestClient, resource: str, raw: bytes) -> None:
-    headers = {"content-type": "application/json"}
-    assert_post_refused(client, resource, 400, "body", content=raw, headers=headers)
-    assert_patch_refused(client, resource, raw, 400, "body")
+def test_malformed_json_body(client: TestClient, resource: str) -> None:
+    # `extra` is left out here: see the xfail test below.
+    assert_post_refused(client, resource, 400, "body", content=MALFORMED, headers=JSON, with_extra=False)
+    assert_patch_refused(client, resource, MALFORMED, 400, "body", with_extra=False)
+
+
+@pytest.mark.xfail(strict=True, reason="malformed JSON goes through the generic HTTPException branch of "
+                                        "api/errors.py: the problem document has no `extra` list")
+@pytest.mark.parametrize("resource", RESOURCES)
+def test_malformed_json_body_lists_the_error_in_extra(client: TestClient, resource: str) -> None:
+    assert_problem(client.post(f"/api/{resource}", content=MALFORMED, headers=JSON), 400, "body")
+
+
+@pytest.mark.parametrize("resource", RESOURCES)
+def test_non_utf8_body(client: TestClient, resource: str) -> None:
+    assert_post_refused(client, resource, 400, "body", content=NOT_UTF8, headers=JSON)
+    assert_patch_refused(client, resource, NOT_UTF8, 400, "body")
 
 
 @pytest.mark.parametrize("resource", RESOURCES)
@@ -176,6 +204,15 @@ def test_unknown_field(client: TestClient, resource: str) -> None:
     assert_post_refused(client, resource, 400, "colour", json=BODIES[resource](colour="red"))
     assert_patch_refused(client, resource, {TITLE_FIELD[resource]: "Un titre tout neuf", "colour": "red"},
                          400, "colour")
+
+
+@pytest.mark.xfail(strict=True, reason="an unknown field inside `contact` is reported as field 'colour', "
+                                        "not 'contact.colour' (api/errors.py drops Litestar's parent key)")
+@pytest.mark.parametrize("resource", RESOURCES)
+def test_unknown_nested_field_is_named_with_its_parent(client: TestClient, resource: str) -> None:
+    contact = {"name": "Camille Test", "email": "camille@example.org", "colour": "red"}
+    assert_post_refused(client, resource, 400, "contact.colour", json=BODIES[resource](contact=contact))
+    assert_patch_refused(client, resource, {"contact": contact}, 400, "contact.colour")
 
 
 @pytest.mark.parametrize("resource", RESOURCES)
