@@ -42,7 +42,7 @@ _MESSAGES = [
     (re.compile(r"(?i)(json is malformed|malformed json|invalid json|invalid utf-8|unexpected character|"
                 r"input data was truncated|trailing characters).*"), r"JSON mal formé ou non UTF-8"),
 ]
-_PATH = re.compile(r" - at `\$(?:\.|\[)?([^`]*)`")
+_PATH = re.compile(r" - at `\$\.?([^`]*)`")
 _NAMED_FIELD = re.compile(r"(?:unknown|missing required) field `([^`]+)`")
 
 
@@ -53,32 +53,32 @@ def _french(message: str) -> str:
     return message
 
 
+def _join(parent: str, child: str) -> str:
+    if parent and child:
+        return f"{parent}{'' if child.startswith('[') else '.'}{child}"
+    return parent or child
+
+
+def _field_error(message: str, key: str | None, source: str) -> dict[str, Any]:
+    """Name the field at fault from Litestar's key and msgspec's path: `contact.email`, `themes[0]`."""
+    field = key if key not in (None, "body", "data") else ""
+    at = _PATH.search(message)
+    if at:
+        message = _PATH.sub("", message)
+        field = _join(field, at.group(1))
+    named = _NAMED_FIELD.search(message)
+    if named:
+        field = _join(field, named.group(1))
+    return {"key": field or "body", "message": _french(message), "source": source}
+
+
 def _field_errors(exc: ValidationException) -> list[dict[str, Any]]:
-    errors = []
-    for item in exc.extra if isinstance(exc.extra, list) else []:
-        if not isinstance(item, dict):
-            continue
-        message = str(item.get("message", ""))
-        key = item.get("key")
-        at = _PATH.search(message)
-        if at:
-            message = _PATH.sub("", message)
-            inner = at.group(1).rstrip("]")
-            key = f"{key}.{inner}" if key and inner and key not in ("body", "data") else (inner or key)
-        else:
-            inner = ""
-        named = _NAMED_FIELD.search(message)
-        if named:
-            key = f"{inner}.{named.group(1)}" if inner else named.group(1)
-        errors.append({"key": key or "body", "message": _french(message), "source": item.get("source") or "body"})
-    if not errors:
-        message = str(exc.detail)
-        field = "body"
-        at = _PATH.search(message)
-        if at:
-            field, message = at.group(1).rstrip("]") or "body", _PATH.sub("", message)
-        errors.append({"key": field, "message": _french(message), "source": "body"})
-    return errors
+    errors = [
+        _field_error(str(item.get("message", "")), item.get("key"), item.get("source") or "body")
+        for item in (exc.extra if isinstance(exc.extra, list) else [])
+        if isinstance(item, dict)
+    ]
+    return errors or [_field_error(str(exc.detail), None, "body")]
 
 
 def problem(request: Request, status: int, detail: str, *, field: str | None = None,
@@ -112,8 +112,11 @@ def problem_response(request: Request, exc: Exception) -> Response:
                        field="body", extra=[{"key": "body", "message": "encodage non UTF-8", "source": "body"}])
     if isinstance(exc, HTTPException):
         detail = exc.detail if exc.status_code < 500 else TITLES.get(exc.status_code, "Erreur")
-        field = "body" if exc.status_code == 400 else None
-        return problem(request, exc.status_code, _french(str(detail)), field=field, headers=exc.headers)
+        if exc.status_code == 400:
+            message = _french(str(detail))
+            return problem(request, 400, f"« body » : {message}", field="body",
+                           extra=[{"key": "body", "message": message, "source": "body"}])
+        return problem(request, exc.status_code, _french(str(detail)), headers=exc.headers)
     if isinstance(exc, IntegrityError):
         return problem(request, 409, "la modification contredit une donnée déjà enregistrée")
     if isinstance(exc, OperationalError | DBAPIError) and _is_unavailable(exc):

@@ -13,14 +13,14 @@ from market.db import create_engine
 from seeds.loader import load_demo, load_territories
 
 
-async def main(what: str) -> None:
+async def main(what: str, force: bool) -> None:
     settings = Settings.from_env()
     engine = create_engine(settings)
     started = time.perf_counter()
     async with async_sessionmaker(engine, expire_on_commit=False)() as session, session.begin():
         if what in ("territories", "all"):
-            count = await load_territories(session)
-            print(f"territoires : {count} communes chargées")
+            count = await load_territories(session, force=force)
+            print(f"territoires : {count} communes chargées" if count else "territoires : déjà à jour")
         if what in ("demo", "all"):
             count = await load_demo(session, settings)
             print(f"démonstration : {count} annonces chargées")
@@ -31,4 +31,6 @@ async def main(what: str) -> None:
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("what", nargs="?", default="all", choices=["territories", "demo", "all"])
-    asyncio.run(main(parser.parse_args().what))
+    parser.add_argument("--force", action="store_true", help="reload the territories even if up to date")
+    args = parser.parse_args()
+    asyncio.run(main(args.what, args.force))

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import msgspec
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -38,8 +38,12 @@ async def upsert(session: AsyncSession, model: type, rows: list[dict[str, Any]],
         await session.execute(stmt.on_conflict_do_update(index_elements=[key], set_=updates))
 
 
-async def load_territories(session: AsyncSession, path: Path = TERRITORIES, progress: bool = True) -> int:
+async def load_territories(session: AsyncSession, path: Path = TERRITORIES, progress: bool = True,
+                           force: bool = True) -> int:
+    """Upsert the whole reference; with force=False, skip it when every commune is already there."""
     data = json.loads(gzip.decompress(path.read_bytes()))
+    if not force and await session.scalar(select(func.count()).select_from(Commune)) == len(data["communes"]):
+        return 0
     await upsert(session, Region, [{"code": r["code"], "name": r["name"], "population": r.get("population")}
                                    for r in data["regions"]], "code")
     await upsert(session, Department, [{"code": d["code"], "name": d["name"], "region_code": d["region"],

@@ -67,8 +67,8 @@ def total(client: TestClient, resource: str) -> int:
     return response.json()["total"]
 
 
-def assert_post_refused(client: TestClient, resource: str, status: int, field: str, *, with_extra: bool = True,
-                        **kwargs: Any) -> dict[str, Any]:
+def assert_post_refused(client: TestClient, resource: str, status: int, field: str, *,
+                        with_extra: bool = True, **kwargs: Any) -> dict[str, Any]:
     """POST something bad next to one stored listing; the count of listings must not move."""
     create(client, resource)
     body = assert_problem(client.post(f"/api/{resource}", **kwargs), status, field, with_extra=with_extra)
@@ -108,8 +108,6 @@ def test_filter_that_does_not_apply_to_the_kind(client: TestClient) -> None:
     assert_problem(client.get("/api/volunteer-offers", params={"stance": "advocacy"}), 400, "stance")
 
 
-@pytest.mark.xfail(strict=True, reason="the filter-not-applicable error says source 'body' for a query parameter "
-                                        "(listings.browse raises InvalidField without source='query')")
 def test_filter_that_does_not_apply_to_the_kind_is_a_query_error(client: TestClient) -> None:
     body = assert_problem(client.get("/api/volunteer-offers", params={"stance": "advocacy"}), 400, "stance")
     assert body["extra"][0]["source"] == "query"
@@ -143,7 +141,8 @@ def test_page_size_over_the_limit(client: TestClient, resource: str) -> None:
 @pytest.mark.parametrize("resource", LOCATED)
 def test_unknown_commune(client: TestClient, resource: str) -> None:
     assert_post_refused(client, resource, 400, "commune", json=BODIES[resource](commune="99999"))
-    assert_patch_refused(client, resource, {"title": "Un titre tout neuf", "commune": "99999"}, 400, "commune")
+    patch = {"title": "Un titre tout neuf", "commune": "99999"}
+    assert_patch_refused(client, resource, patch, 400, "commune")
 
 
 def test_unknown_commune_in_a_provider_area(client: TestClient) -> None:
@@ -162,7 +161,8 @@ def test_unknown_territory_filter(client: TestClient, resource: str, territory: 
 def test_invalid_siren_checksum(client: TestClient) -> None:
     assert_post_refused(client, "initiatives", 400, "siren", json=BODIES["initiatives"](siren="123456788"))
     # The title is applied before the SIREN is checked: the whole change must be rolled back.
-    assert_patch_refused(client, "initiatives", {"title": "Un titre tout neuf", "siren": "123456788"}, 400, "siren")
+    patch = {"title": "Un titre tout neuf", "siren": "123456788"}
+    assert_patch_refused(client, "initiatives", patch, 400, "siren")
 
 
 def test_empty_area_for_a_support_provider(client: TestClient) -> None:
@@ -181,13 +181,10 @@ JSON = {"content-type": "application/json"}
 
 @pytest.mark.parametrize("resource", RESOURCES)
 def test_malformed_json_body(client: TestClient, resource: str) -> None:
-    # `extra` is left out here: see the xfail test below.
     assert_post_refused(client, resource, 400, "body", content=MALFORMED, headers=JSON, with_extra=False)
     assert_patch_refused(client, resource, MALFORMED, 400, "body", with_extra=False)
 
 
-@pytest.mark.xfail(strict=True, reason="malformed JSON goes through the generic HTTPException branch of "
-                                        "api/errors.py: the problem document has no `extra` list")
 @pytest.mark.parametrize("resource", RESOURCES)
 def test_malformed_json_body_lists_the_error_in_extra(client: TestClient, resource: str) -> None:
     assert_problem(client.post(f"/api/{resource}", content=MALFORMED, headers=JSON), 400, "body")
@@ -206,8 +203,6 @@ def test_unknown_field(client: TestClient, resource: str) -> None:
                          400, "colour")
 
 
-@pytest.mark.xfail(strict=True, reason="an unknown field inside `contact` is reported as field 'colour', "
-                                        "not 'contact.colour' (api/errors.py drops Litestar's parent key)")
 @pytest.mark.parametrize("resource", RESOURCES)
 def test_unknown_nested_field_is_named_with_its_parent(client: TestClient, resource: str) -> None:
     contact = {"name": "Camille Test", "email": "camille@example.org", "colour": "red"}

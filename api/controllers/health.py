@@ -8,6 +8,7 @@ import msgspec
 from litestar import Response, get
 from litestar.datastructures import State
 from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from market.config import VERSION
 
@@ -22,13 +23,12 @@ class Health(msgspec.Struct):
 
 
 @get("/health", tags=["service"], summary="État du service")
-async def health(state: State) -> Response[Health]:
+async def health(state: State, db_session: AsyncSession) -> Response[Health]:
     database = "ok"
     try:
-        async with state.db_engine.connect() as connection:
-            await connection.execute(text("SELECT 1"))
+        await db_session.execute(text("SELECT 1"))
     except Exception as exc:  # the database being down is the answer, not an error
-        log.error("health: database unreachable (%s)", type(exc).__name__)
+        log.error("health: database unreachable (%s: %s)", type(exc).__name__, str(exc)[:200])
         database = "unavailable"
     model = "loaded" if state.get("embedder") is not None else "unavailable"
     status = "ok" if database == "ok" and model == "loaded" else "degraded"

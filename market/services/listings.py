@@ -49,7 +49,8 @@ async def browse(session: AsyncSession, spec: KindSpec, query: ListingQuery) -> 
     for name, value in query.filters.items():
         builder = spec.filters.get(name)
         if builder is None:
-            raise InvalidField(f"ce filtre ne s'applique pas aux annonces de type {spec.label}", field=name)
+            raise InvalidField(f"ce filtre ne s'applique pas aux annonces de type {spec.label}", field=name,
+                               source="query")
         stmt = stmt.where(builder(value, dialect))
     if query.territory:
         ref = await resolve(session, query.territory)
