@@ -52,6 +52,10 @@ def strict_body(raw: bytes, body_type: type[T]) -> T:
     try:
         return msgspec.json.decode(raw, type=body_type)
     except msgspec.ValidationError as exc:
-        raise ValidationException(detail=str(exc), extra=[{"message": str(exc), "key": "body", "source": "body"}]) from exc
+        raise ValidationException(
+            detail=str(exc), extra=[{"message": str(exc), "key": "body", "source": "body"}]
+        ) from exc
     except msgspec.DecodeError as exc:
-        raise ValidationException(detail=str(exc), extra=[{"message": "JSON mal formé", "key": "body", "source": "body"}]) from exc
+        raise ValidationException(
+            detail=str(exc), extra=[{"message": "JSON mal formé", "key": "body", "source": "body"}]
+        ) from exc

@@ -14,14 +14,14 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from litestar.testing import TestClient  # noqa: E402
-from sqlalchemy.ext.asyncio import async_sessionmaker  # noqa: E402
-from tqdm import tqdm  # noqa: E402
+from litestar.testing import TestClient
+from sqlalchemy.ext.asyncio import async_sessionmaker
+from tqdm import tqdm
 
-from api.app import create_app  # noqa: E402
-from market.config import Settings  # noqa: E402
-from market.db import create_engine  # noqa: E402
-from market.territories import build_index  # noqa: E402
+from api.app import create_app
+from market.config import Settings
+from market.db import create_engine
+from market.territories import build_index
 
 QUERIES = ["hericourt", "Héricourt", "70400", "belfort", "sucy", "paris 18", "75018", "s", "sa", "saint",
            "bourgogne", "grand belfort", "90", "200069052", "montbeliard", "lyon", "marseille 1", "rennes",

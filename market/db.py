@@ -11,7 +11,11 @@ from market.config import Settings
 
 
 def create_engine(settings: Settings) -> AsyncEngine:
-    kwargs: dict[str, Any] = {"echo": settings.sql_echo, "hide_parameters": True, "pool_pre_ping": not settings.is_sqlite}
+    kwargs: dict[str, Any] = {
+        "echo": settings.sql_echo,
+        "hide_parameters": True,  # no personal data in logs or error messages
+        "pool_pre_ping": not settings.is_sqlite,
+    }
     if settings.is_sqlite:
         kwargs["connect_args"] = {"timeout": 30}
     engine = create_async_engine(settings.database_url, **kwargs)

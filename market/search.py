@@ -22,12 +22,14 @@ from sqlalchemy.sql import Select
 from matching.text import words
 
 FRENCH_STOP_WORDS = frozenset(
-    """au aux avec ce ces dans de des du elle en et eux il ils je la le les leur lui ma mais me meme
-    mes moi mon ne nos notre nous on ou par pas pour qu que qui sa se ses son sur ta te tes toi ton
-    tu un une vos votre vous c d j l a m n s t y ete etee etees etes etant suis es est sommes sont
-    serai sera serons seront serais serait etais etait etions etaient fus fut ai as avons avez ont
-    aurai aura aurons auront avais avait avions aviez avaient eu eue eues eus ceci cela cet cette ici
-    ils les leurs quel quels quelle quelles sans soi""".split()
+    """
+    au aux avec ce ces dans de des du elle en et eux il ils je la le les leur lui ma mais me
+    meme mes moi mon ne nos notre nous on ou par pas pour qu que qui sa se ses son sur ta te tes
+    toi ton tu un une vos votre vous c d j l a m n s t y ete etee etees etes etant suis es est
+    sommes sont serai sera serons seront serais serait etais etait etions etaient fus fut ai as
+    avons avez ont aurai aura aurons auront avais avait avions aviez avaient eu eue eues eus
+    ceci cela cet cette ici ils les leurs quel quels quelle quelles sans soi
+    """.split()  # noqa: SIM905 - a word list reads better as text
 )
 _stemmer = snowballstemmer.stemmer("french")
 

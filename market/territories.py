@@ -60,7 +60,7 @@ class TerritoryRef:
                 conditions.append(Commune.region_code == code)
         return or_(*conditions)
 
-    def communes_inside(self):  # noqa: ANN201 - a SQL subquery
+    def communes_inside(self):
         return select(Commune.code).where(self.commune_condition())
 
 

@@ -18,7 +18,7 @@ if config.config_file_name is not None and config.attributes.get("configure_logg
 target_metadata = Base.metadata
 
 
-def include_object(obj, name, type_, reflected, compare_to) -> bool:  # noqa: ANN001
+def include_object(obj, name, type_, reflected, compare_to) -> bool:
     """Search structures are made by hand in the migrations, per dialect: leave them out of autogenerate."""
     if type_ == "column" and name == "search_vector":
         return False
@@ -33,15 +33,24 @@ def _settings() -> Settings:
 
 
 def run_migrations_offline() -> None:
-    context.configure(url=_settings().database_url, target_metadata=target_metadata, literal_binds=True, include_object=include_object,
-                      render_as_batch=True)
+    context.configure(
+        url=_settings().database_url,
+        target_metadata=target_metadata,
+        literal_binds=True,
+        include_object=include_object,
+        render_as_batch=True,
+    )
     with context.begin_transaction():
         context.run_migrations()
 
 
 def _run(connection: Connection) -> None:
-    context.configure(connection=connection, target_metadata=target_metadata, include_object=include_object,
-                      render_as_batch=connection.dialect.name == "sqlite")
+    context.configure(
+        connection=connection,
+        target_metadata=target_metadata,
+        include_object=include_object,
+        render_as_batch=connection.dialect.name == "sqlite",
+    )
     with context.begin_transaction():
         context.run_migrations()
 

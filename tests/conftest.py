@@ -27,7 +27,7 @@ LISTING_TABLES = ("support_provider_areas", "initiatives", "support_providers", 
                   "volunteer_offers", "organisations")
 
 
-def run(coro):  # noqa: ANN001, ANN201 - tests drive async services from sync code
+def run(coro):
     return asyncio.run(coro)
 
 

@@ -33,7 +33,12 @@ def test_reference_is_national(client: TestClient) -> None:
     belfort = client.get("/api/territories", params={"q": "90010"}).json()["items"][0]
     assert belfort["name"] == "Belfort" and belfort["epci"] == "200069052"
     assert abs(belfort["lat"] - 47.6386) < 0.01 and abs(belfort["lon"] - 6.8628) < 0.01
-    for q, code in [("lyon 3e", "69383"), ("marseille 1er", "13201"), ("ajaccio", "2A004"), ("pointe-a-pitre", "97120")]:
+    for q, code in [
+        ("lyon 3e", "69383"),
+        ("marseille 1er", "13201"),
+        ("ajaccio", "2A004"),
+        ("pointe-a-pitre", "97120"),
+    ]:
         assert f"commune:{code}" in ids(client, q), q
 
 

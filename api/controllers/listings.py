@@ -17,10 +17,11 @@ from market.services.common import KindSpec
 from market.vocabulary import EconomicPurpose, Maturity, Need, OrgForm, Stance, TakeoverDirection, Theme
 
 Sort = Literal["relevance", "newest", "oldest", "title"]
+TERRITORY_HELP = "Code commune, EPCI, département ou région (niveau précisable : region:27, department:75)"
 
 
 def listing_controller(spec: KindSpec) -> type[Controller]:
-    Create, Update, Out, Page = spec.create, spec.update, spec.out, spec.page  # noqa: N806
+    Create, Update, Out, Page = spec.create, spec.update, spec.out, spec.page
 
     class ListingController(Controller):
         path = f"/api/{spec.resource}"
@@ -31,7 +32,7 @@ def listing_controller(spec: KindSpec) -> type[Controller]:
             self,
             db_session: AsyncSession,
             q: Annotated[str | None, Parameter(max_length=200, description="Recherche plein texte")] = None,
-            territory: Annotated[str | None, Parameter(max_length=20, description="Code commune, EPCI, département ou région (préfixe possible : region:27)")] = None,
+            territory: Annotated[str | None, Parameter(max_length=20, description=TERRITORY_HELP)] = None,
             theme: Theme | None = None,
             maturity: Maturity | None = None,
             economic_purpose: EconomicPurpose | None = None,

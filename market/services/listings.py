@@ -49,8 +49,9 @@ async def browse(session: AsyncSession, spec: KindSpec, query: ListingQuery) -> 
     for name, value in query.filters.items():
         builder = spec.filters.get(name)
         if builder is None:
-            raise InvalidField(f"ce filtre ne s'applique pas aux annonces de type {spec.label}", field=name,
-                               source="query")
+            raise InvalidField(
+                f"ce filtre ne s'applique pas aux annonces de type {spec.label}", field=name, source="query"
+            )
         stmt = stmt.where(builder(value, dialect))
     if query.territory:
         ref = await resolve(session, query.territory)
@@ -68,7 +69,9 @@ async def browse(session: AsyncSession, spec: KindSpec, query: ListingQuery) -> 
         "newest": [model.published_at.desc(), model.id.desc()],
         "oldest": [model.published_at.asc(), model.id.asc()],
         "title": [func.lower(getattr(model, spec.title_attr)), model.id],
-        "relevance": [rank.desc(), model.id.desc()] if rank is not None else [model.published_at.desc(), model.id.desc()],
+        "relevance": [rank.desc(), model.id.desc()]
+        if rank is not None
+        else [model.published_at.desc(), model.id.desc()],
     }[sort]
     rows = await session.scalars(
         stmt.order_by(*order).offset((query.page - 1) * query.page_size).limit(query.page_size)
@@ -92,8 +95,15 @@ async def read_public(session: AsyncSession, spec: KindSpec, listing_id: int) ->
     return item
 
 
-async def create(session: AsyncSession, spec: KindSpec, data: msgspec.Struct, settings: Settings,
-                 *, slug: str | None = None, organisation_id: int | None = None) -> Any:
+async def create(
+    session: AsyncSession,
+    spec: KindSpec,
+    data: msgspec.Struct,
+    settings: Settings,
+    *,
+    slug: str | None = None,
+    organisation_id: int | None = None,
+) -> Any:
     item = spec.model(status="pending_review", organisation_id=organisation_id)
     await spec.apply(session, item, sent_fields(data))
     item.slug = slug or new_slug(getattr(item, spec.title_attr))
@@ -107,8 +117,10 @@ async def create(session: AsyncSession, spec: KindSpec, data: msgspec.Struct, se
 async def update(session: AsyncSession, spec: KindSpec, listing_id: int, data: msgspec.Struct) -> Any:
     item = await load(session, spec, listing_id)
     if item.status in ("archived", "merged"):
-        raise InvalidField(f"cette annonce est {moderation.STATE_LABELS[item.status]} : elle ne peut plus être modifiée",
-                           field="status")
+        raise InvalidField(
+            f"cette annonce est {moderation.STATE_LABELS[item.status]} : elle ne peut plus être modifiée",
+            field="status",
+        )
     fields = sent_fields(data)
     if fields:
         await spec.apply(session, item, fields)

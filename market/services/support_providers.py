@@ -55,7 +55,7 @@ async def _apply_area(session: AsyncSession, item: SupportProvider, area: Area) 
     item.areas = units
 
 
-def area_condition(ref: TerritoryRef):  # noqa: ANN201 - a SQL condition
+def area_condition(ref: TerritoryRef):
     """Providers whose area reaches into the territory (national ones always do)."""
     inside = ref.commune_condition()
     unit = SupportProviderArea
