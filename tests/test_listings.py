@@ -113,3 +113,21 @@ def test_provider_area_is_validated_and_kept(client: TestClient) -> None:
     refused = client.post("/api/support-providers", json=support_provider(area={"departments": ["90", "999"]}))
     assert refused.status_code == 400
     assert refused.json()["field"] == "area.departments[1]"
+
+
+@pytest.mark.parametrize("resource", RESOURCES)
+def test_export_csv_and_geojson_with_filters(client: TestClient, resource: str) -> None:
+    client.post(f"/api/{resource}", json=BODIES[resource](themes=["food"]))
+    client.post(f"/api/{resource}", json=BODIES[resource](themes=["culture"]))
+    csv_response = client.get(f"/api/{resource}/export", params={"format": "csv"})
+    assert csv_response.status_code == 200
+    assert csv_response.headers["content-type"].startswith("text/csv")
+    lines = csv_response.text.strip().splitlines()
+    assert lines[0].startswith("id,slug,status") and len(lines) >= 3
+    geo = client.get(f"/api/{resource}/export", params={"format": "geojson", "theme": "culture"}).json()
+    assert geo["type"] == "FeatureCollection" and len(geo["features"]) == 1
+    feature = geo["features"][0]
+    assert feature["properties"]["themes"] == ["culture"]
+    if resource != "support-providers":
+        assert feature["geometry"] == {"type": "Point", "coordinates": [6.8628, 47.6386]}
+    assert client.get(f"/api/{resource}/export", params={"format": "xls"}).status_code == 400

@@ -4,13 +4,15 @@ This module does not use `from __future__ import annotations`: the handlers' ann
 the kind's own Structs, read from the factory's arguments when each class is built.
 """
 
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
 from litestar import Controller, delete, get, patch, post
 from litestar.params import Parameter
+from litestar.response import Stream
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.deps import parse_id, strict_body
+from api.export import csv_chunks, geojson_chunks
 from market.config import Settings
 from market.services import listings
 from market.services.common import KindSpec
@@ -45,18 +47,34 @@ def listing_controller(spec: KindSpec) -> type[Controller]:
             page_size: Annotated[int, Parameter(ge=1, le=100)] = 20,
             sort: Sort | None = None,
         ) -> Page:
-            filters: dict[str, Any] = {
-                name: value
-                for name, value in {
-                    "theme": theme, "maturity": maturity, "economic_purpose": economic_purpose,
-                    "org_form": org_form, "stance": stance, "need": need, "direction": direction,
-                    "remote_ok": remote_ok,
-                }.items()
-                if value is not None and value != []
-            }
-            query = listings.ListingQuery(q=q, territory=territory, filters=filters, page=page,
-                                          page_size=page_size, sort=sort)
+            query = _query(q, territory, theme, maturity, economic_purpose, org_form, stance, need, direction,
+                           remote_ok, page, page_size, sort)
             return await listings.browse(db_session, spec, query)
+
+        @get("/export", summary=f"Exporter les annonces publiées en CSV ou GeoJSON ({spec.label})")
+        async def export(
+            self,
+            db_session: AsyncSession,
+            format: Literal["csv", "geojson"] = "csv",
+            q: Annotated[str | None, Parameter(max_length=200)] = None,
+            territory: Annotated[str | None, Parameter(max_length=20, description=TERRITORY_HELP)] = None,
+            theme: Theme | None = None,
+            maturity: Maturity | None = None,
+            economic_purpose: EconomicPurpose | None = None,
+            org_form: OrgForm | None = None,
+            stance: Stance | None = None,
+            need: list[Need] | None = None,
+            direction: TakeoverDirection | None = None,
+            remote_ok: bool | None = None,
+            sort: Sort | None = None,
+        ) -> Stream:
+            query = _query(q, territory, theme, maturity, economic_purpose, org_form, stance, need, direction,
+                           remote_ok, 1, 100, sort)
+            items = await listings.export(db_session, spec, query)
+            if format == "geojson":
+                return Stream(geojson_chunks(items), media_type="application/geo+json")
+            return Stream(csv_chunks(items), media_type="text/csv; charset=utf-8",
+                          headers={"Content-Disposition": f'attachment; filename="{spec.resource}.csv"'})
 
         @post("/", summary=f"Créer une annonce ({spec.label})")
         async def create(self, db_session: AsyncSession, settings: Settings, data: Create, body: bytes) -> Out:
@@ -80,6 +98,14 @@ def listing_controller(spec: KindSpec) -> type[Controller]:
 
     ListingController.__name__ = f"{spec.model.__name__}Controller"
     return ListingController
+
+
+def _query(q, territory, theme, maturity, economic_purpose, org_form, stance, need, direction,
+           remote_ok, page, page_size, sort):
+    values = {"theme": theme, "maturity": maturity, "economic_purpose": economic_purpose, "org_form": org_form,
+              "stance": stance, "need": need, "direction": direction, "remote_ok": remote_ok}
+    filters = {name: value for name, value in values.items() if value is not None and value != []}
+    return listings.ListingQuery(q=q, territory=territory, filters=filters, page=page, page_size=page_size, sort=sort)
 
 
 CONTROLLERS = [listing_controller(spec) for spec in listings.KINDS.values()]
