@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import secrets
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from market.errors import InvalidField
 from market.models import Commune, Organisation
 from market.schemas import OrganisationRef, Place, SkillMatch
+from market.territories import get_commune
 from market.vocabulary import SKILLS
 from matching.skills import normalise_skill
 from matching.text import simplify
@@ -41,6 +42,35 @@ class KindSpec:
     search_body: Callable[[Any], str]
     filters: dict[str, FilterBuilder] = field(default_factory=dict)
     located: bool = True
+
+
+OwnFields = Callable[[AsyncSession, Any, str, Any], Awaitable[bool]]
+
+
+async def apply_fields(
+    session: AsyncSession,
+    item: Any,
+    fields: dict[str, Any],
+    *,
+    text_fields: tuple[str, ...],
+    own: OwnFields | None = None,
+) -> None:
+    """Set sent fields on a listing: the kind's own rules first (`own` returns True when it took the
+    field), then the shared ones: trimmed texts, commune, contact, de-duplicated code lists."""
+    for name, value in fields.items():
+        if own is not None and await own(session, item, name, value):
+            continue
+        if name in text_fields:
+            setattr(item, name, clean_text(value, name))
+        elif name == "commune":
+            item.commune = await get_commune(session, value)
+            item.commune_code = value
+        elif name == "contact":
+            apply_contact(item, value)
+        elif isinstance(value, list):
+            setattr(item, name, unique(value))
+        else:
+            setattr(item, name, value)
 
 
 def sent_fields(data: msgspec.Struct) -> dict[str, Any]:
@@ -91,16 +121,22 @@ def check_siren(siren: str) -> str:
 
 
 def place(commune: Commune) -> Place:
-    return Place(code=commune.code, name=commune.name, postal_codes=list(commune.postal_codes or []),
-                 epci=commune.epci_code, department=commune.department_code, region=commune.region_code,
-                 lat=commune.lat, lon=commune.lon)
+    return Place(
+        code=commune.code,
+        name=commune.name,
+        postal_codes=list(commune.postal_codes or []),
+        epci=commune.epci_code,
+        department=commune.department_code,
+        region=commune.region_code,
+        lat=commune.lat,
+        lon=commune.lon,
+    )
 
 
 def organisation_ref(organisation: Organisation | None) -> OrganisationRef | None:
     if organisation is None:
         return None
-    return OrganisationRef(id=organisation.id, slug=organisation.slug, name=organisation.name,
-                           kind=organisation.kind)
+    return OrganisationRef(id=organisation.id, slug=organisation.slug, name=organisation.name, kind=organisation.kind)
 
 
 def listing_fields(listing: Any) -> dict[str, Any]:

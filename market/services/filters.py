@@ -17,6 +17,7 @@ def equals(column: Any) -> FilterBuilder:
 
 def contains(column: Any) -> FilterBuilder:
     """For repeatable filters (need): the list holds every value asked for."""
+
     def build(values: Any, dialect: str):
         values = values if isinstance(values, list) else [values]
         return and_(*(json_contains(column, v, dialect) for v in values))
@@ -31,6 +32,7 @@ def accepts(column: Any) -> FilterBuilder:
 
 def at_most_maturity(column: Any) -> FilterBuilder:
     """The candidate's minimum maturity is at or below the maturity asked for."""
+
     def build(value: str, dialect: str):
         return column.in_(MATURITY_ORDER[: MATURITY_ORDER.index(value) + 1])
 

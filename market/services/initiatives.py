@@ -10,9 +10,8 @@ from market.models import Initiative
 from market.schemas import InitiativeCreate, InitiativeOut, InitiativePage, InitiativeUpdate
 from market.services.common import (
     KindSpec,
-    apply_contact,
+    apply_fields,
     check_siren,
-    clean_text,
     listing_fields,
     normalised_skills,
     place,
@@ -20,27 +19,21 @@ from market.services.common import (
     unique,
 )
 from market.services.filters import contains, equals
-from market.territories import get_commune
+
+
+async def _own(session: AsyncSession, item: Initiative, name: str, value: Any) -> bool:
+    if name == "skills_needed":
+        item.skills_needed = unique([s.strip() for s in value if s.strip()])
+        item.skills_normalised = normalised_skills(item.skills_needed)
+    elif name == "siren":
+        item.siren = check_siren(value) if value else None
+    else:
+        return False
+    return True
 
 
 async def apply(session: AsyncSession, item: Initiative, fields: dict[str, Any]) -> None:
-    for name, value in fields.items():
-        if name in ("title", "description"):
-            setattr(item, name, clean_text(value, name))
-        elif name == "commune":
-            item.commune = await get_commune(session, value)
-            item.commune_code = value
-        elif name in ("themes", "needs"):
-            setattr(item, name, unique(value))
-        elif name == "skills_needed":
-            item.skills_needed = unique([s.strip() for s in value if s.strip()])
-            item.skills_normalised = normalised_skills(item.skills_needed)
-        elif name == "contact":
-            apply_contact(item, value)
-        elif name == "siren":
-            item.siren = check_siren(value) if value else None
-        else:
-            setattr(item, name, value)
+    await apply_fields(session, item, fields, text_fields=("title", "description"), own=_own)
 
 
 def to_out(item: Initiative) -> InitiativeOut:

@@ -18,25 +18,22 @@ from market.schemas import (
     SupportProviderPage,
     SupportProviderUpdate,
 )
-from market.services.common import KindSpec, apply_contact, clean_text, listing_fields, unique
+from market.services.common import KindSpec, apply_fields, listing_fields, unique
 from market.services.filters import accepts, contains
 from market.territories import TerritoryRef, check_area_codes
 
 _AREA_LEVELS = (("regions", "region"), ("departments", "department"), ("epcis", "epci"), ("communes", "commune"))
 
 
+async def _own(session: AsyncSession, item: SupportProvider, name: str, value: Any) -> bool:
+    if name != "area":
+        return False
+    await _apply_area(session, item, value)
+    return True
+
+
 async def apply(session: AsyncSession, item: SupportProvider, fields: dict[str, Any]) -> None:
-    for name, value in fields.items():
-        if name in ("name", "description"):
-            setattr(item, name, clean_text(value, name))
-        elif name in ("themes", "maturities", "economic_purposes", "org_forms", "stances", "offers"):
-            setattr(item, name, unique(value))
-        elif name == "area":
-            await _apply_area(session, item, value)
-        elif name == "contact":
-            apply_contact(item, value)
-        else:
-            setattr(item, name, value)
+    await apply_fields(session, item, fields, text_fields=("name", "description"), own=_own)
 
 
 async def _apply_area(session: AsyncSession, item: SupportProvider, area: Area) -> None:

@@ -8,24 +8,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from market.models import TakeoverOpportunity
 from market.schemas import TakeoverCreate, TakeoverOut, TakeoverPage, TakeoverUpdate
-from market.services.common import KindSpec, apply_contact, clean_text, listing_fields, place, unique
+from market.services.common import KindSpec, apply_fields, listing_fields, place
 from market.services.filters import accepts, at_most_maturity, equals
-from market.territories import get_commune
 
 
 async def apply(session: AsyncSession, item: TakeoverOpportunity, fields: dict[str, Any]) -> None:
-    for name, value in fields.items():
-        if name in ("title", "description", "actor_name"):
-            setattr(item, name, clean_text(value, name))
-        elif name == "commune":
-            item.commune = await get_commune(session, value)
-            item.commune_code = value
-        elif name in ("themes", "economic_purposes"):
-            setattr(item, name, unique(value))
-        elif name == "contact":
-            apply_contact(item, value)
-        else:
-            setattr(item, name, value)
+    await apply_fields(session, item, fields, text_fields=("title", "description", "actor_name"))
 
 
 def to_out(item: TakeoverOpportunity) -> TakeoverOut:

@@ -11,8 +11,7 @@ from market.models import VolunteerOffer
 from market.schemas import VolunteerOfferCreate, VolunteerOfferOut, VolunteerOfferPage, VolunteerOfferUpdate
 from market.services.common import (
     KindSpec,
-    apply_contact,
-    clean_text,
+    apply_fields,
     listing_fields,
     normalised_skills,
     place,
@@ -20,27 +19,20 @@ from market.services.common import (
     unique,
 )
 from market.services.filters import accepts, equals
-from market.territories import get_commune
+
+
+async def _own(session: AsyncSession, item: VolunteerOffer, name: str, value: Any) -> bool:
+    if name != "skills":
+        return False
+    item.skills = unique([s.strip() for s in value if s.strip()])
+    if not item.skills:
+        raise InvalidField("indiquez au moins une compétence", field="skills")
+    item.skills_normalised = normalised_skills(item.skills)
+    return True
 
 
 async def apply(session: AsyncSession, item: VolunteerOffer, fields: dict[str, Any]) -> None:
-    for name, value in fields.items():
-        if name in ("title", "description", "business_name"):
-            setattr(item, name, clean_text(value, name))
-        elif name == "commune":
-            item.commune = await get_commune(session, value)
-            item.commune_code = value
-        elif name == "themes":
-            item.themes = unique(value)
-        elif name == "skills":
-            item.skills = unique([s.strip() for s in value if s.strip()])
-            if not item.skills:
-                raise InvalidField("indiquez au moins une compétence", field="skills")
-            item.skills_normalised = normalised_skills(item.skills)
-        elif name == "contact":
-            apply_contact(item, value)
-        else:
-            setattr(item, name, value)
+    await apply_fields(session, item, fields, text_fields=("title", "description", "business_name"), own=_own)
 
 
 def to_out(item: VolunteerOffer) -> VolunteerOfferOut:
