@@ -7,6 +7,7 @@ the kind's own Structs, read from the factory's arguments when each class is bui
 from typing import Annotated, Literal
 
 from litestar import Controller, delete, get, patch, post
+from litestar.di import Provide
 from litestar.params import Parameter
 from litestar.response import Stream
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -28,49 +29,20 @@ def listing_controller(spec: KindSpec) -> type[Controller]:
     class ListingController(Controller):
         path = f"/api/{spec.resource}"
         tags = [spec.resource]
+        dependencies = {"listing_query": Provide(provide_listing_query, sync_to_thread=False)}
 
         @get("/", summary=f"Parcourir les annonces publiées ({spec.label})")
-        async def browse(
-            self,
-            db_session: AsyncSession,
-            q: Annotated[str | None, Parameter(max_length=200, description="Recherche plein texte")] = None,
-            territory: Annotated[str | None, Parameter(max_length=20, description=TERRITORY_HELP)] = None,
-            theme: Theme | None = None,
-            maturity: Maturity | None = None,
-            economic_purpose: EconomicPurpose | None = None,
-            org_form: OrgForm | None = None,
-            stance: Stance | None = None,
-            need: list[Need] | None = None,
-            direction: TakeoverDirection | None = None,
-            remote_ok: bool | None = None,
-            page: Annotated[int, Parameter(ge=1, le=10_000)] = 1,
-            page_size: Annotated[int, Parameter(ge=1, le=100)] = 20,
-            sort: Sort | None = None,
-        ) -> Page:
-            query = _query(q, territory, theme, maturity, economic_purpose, org_form, stance, need, direction,
-                           remote_ok, page, page_size, sort)
-            return await listings.browse(db_session, spec, query)
+        async def browse(self, db_session: AsyncSession, listing_query: listings.ListingQuery) -> Page:
+            return await listings.browse(db_session, spec, listing_query)
 
         @get("/export", summary=f"Exporter les annonces publiées en CSV ou GeoJSON ({spec.label})")
         async def export(
             self,
             db_session: AsyncSession,
+            listing_query: listings.ListingQuery,
             format: Literal["csv", "geojson"] = "csv",
-            q: Annotated[str | None, Parameter(max_length=200)] = None,
-            territory: Annotated[str | None, Parameter(max_length=20, description=TERRITORY_HELP)] = None,
-            theme: Theme | None = None,
-            maturity: Maturity | None = None,
-            economic_purpose: EconomicPurpose | None = None,
-            org_form: OrgForm | None = None,
-            stance: Stance | None = None,
-            need: list[Need] | None = None,
-            direction: TakeoverDirection | None = None,
-            remote_ok: bool | None = None,
-            sort: Sort | None = None,
         ) -> Stream:
-            query = _query(q, territory, theme, maturity, economic_purpose, org_form, stance, need, direction,
-                           remote_ok, 1, 100, sort)
-            items = await listings.export(db_session, spec, query)
+            items = await listings.export(db_session, spec, listing_query)
             if format == "geojson":
                 return Stream(geojson_chunks(items), media_type="application/geo+json")
             return Stream(csv_chunks(items), media_type="text/csv; charset=utf-8",
@@ -100,8 +72,22 @@ def listing_controller(spec: KindSpec) -> type[Controller]:
     return ListingController
 
 
-def _query(q, territory, theme, maturity, economic_purpose, org_form, stance, need, direction,
-           remote_ok, page, page_size, sort):
+def provide_listing_query(
+    q: Annotated[str | None, Parameter(max_length=200, description="Recherche plein texte")] = None,
+    territory: Annotated[str | None, Parameter(max_length=20, description=TERRITORY_HELP)] = None,
+    theme: Theme | None = None,
+    maturity: Maturity | None = None,
+    economic_purpose: EconomicPurpose | None = None,
+    org_form: OrgForm | None = None,
+    stance: Stance | None = None,
+    need: list[Need] | None = None,
+    direction: TakeoverDirection | None = None,
+    remote_ok: bool | None = None,
+    page: Annotated[int, Parameter(ge=1, le=10_000)] = 1,
+    page_size: Annotated[int, Parameter(ge=1, le=100)] = 20,
+    sort: Sort | None = None,
+) -> listings.ListingQuery:
+    """The browse and export query parameters, read once for both routes."""
     values = {"theme": theme, "maturity": maturity, "economic_purpose": economic_purpose, "org_form": org_form,
               "stance": stance, "need": need, "direction": direction, "remote_ok": remote_ok}
     filters = {name: value for name, value in values.items() if value is not None and value != []}
