@@ -1,22 +1,16 @@
 """The controlled vocabulary: codes stored everywhere, French labels shown to people.
 
-`vocabulary.json` is the project's copy of the shared specification; the codes are the contract
+`matching/vocabulary.json` is the project's copy of the shared specification; the codes are the contract
 between the database, the API and the matching engine.
 """
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
 from typing import Any, Literal
 
-_RAW: dict[str, Any] = json.loads((Path(__file__).parent / "vocabulary.json").read_text(encoding="utf-8"))
+from matching.vocabulary import LABELS, LISTS, MATURITY_ORDER, SKILLS
 
-LISTS = ("maturity", "economic_purpose", "org_form", "stance", "theme", "need")
-LABELS: dict[str, dict[str, str]] = {name: dict(_RAW[name]) for name in LISTS}
-SKILLS: tuple[str, ...] = tuple(_RAW["skills"])
-
-MATURITY_ORDER: tuple[str, ...] = tuple(LABELS["maturity"])
+__all__ = ["LABELS", "LISTS", "MATURITY_ORDER", "SKILLS"]
 MODERATION_STATES = ("draft", "pending_review", "published", "rejected", "archived", "merged")
 TAKEOVER_DIRECTIONS = {
     "handover": "Activité à reprendre",

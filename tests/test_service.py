@@ -22,7 +22,7 @@ def test_health_reports_database_and_model(client: TestClient) -> None:
 
 def test_vocabulary_lists_every_code_with_french_labels(client: TestClient) -> None:
     body = client.get("/api/vocabulary").json()
-    shipped = json.loads((Path(__file__).parents[1] / "market" / "vocabulary.json").read_text(encoding="utf-8"))
+    shipped = json.loads((Path(__file__).parents[1] / "matching" / "vocabulary.json").read_text(encoding="utf-8"))
     for name in ("maturity", "economic_purpose", "org_form", "stance", "theme", "need"):
         assert [item["code"] for item in body[name]] == list(shipped[name])
         assert [item["label"] for item in body[name]] == list(shipped[name].values())

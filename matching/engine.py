@@ -1,0 +1,150 @@
+"""Rank, explain and unlock: the engine's entry points.
+
+Ranking one initiative against a pool: the hard rules keep the eligible candidates
+(`eligibility.check`), the components score them (`scoring.components`), a weighted mean gives
+the score, and the best `RERANK` are scored again with the pairwise fuzzy skill match before the
+top `limit` get their French reasons. Without vectors the semantic weight is dropped and the
+ranking says so.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+
+import numpy as np
+
+from matching.eligibility import RULES, Checked, check
+from matching.pool import Pool, build_pool
+from matching.reasons import describe
+from matching.rules import rule_details
+from matching.scoring import COMPONENTS, SKILL_RANK_DECAY, components
+from matching.skills import best_match
+from matching.types import Candidate, Explanation, Initiative, Match, Ranking, Rule, Unlock, VolunteerOffer
+from matching.unlock import variants
+
+# The judges' order of importance (eval/JUDGING.md): answering a declared need or missing skill,
+# fitting the field, what the texts say, then stage and distance. Measured: the quality is flat
+# around these values (README, "Matching quality").
+WEIGHTS: dict[str, float] = {
+    "needs": 0.3, "skills": 0.3, "themes": 0.3, "semantic": 0.2, "stage": 0.1, "proximity": 0.1,
+}
+RERANK = 200
+NO_MODEL_NOTE = "modèle de langue indisponible : classement sans similarité sémantique des textes"
+
+
+def _weights(kind: str, semantic: bool) -> dict[str, float]:
+    names = [n for n in COMPONENTS[kind] if semantic or n != "semantic"]
+    total = sum(WEIGHTS[n] for n in names)
+    return {n: WEIGHTS[n] / total for n in names}
+
+
+def _uses_semantic(ini: Initiative, pool: Pool) -> bool:
+    return ini.vector is not None and pool.dimension > 0 and bool(pool.has_vector.any())
+
+
+def _refine_skills(pool: Pool, ini: Initiative, rows: np.ndarray, comps: dict[str, np.ndarray]) -> None:
+    """Pairwise fuzzy match of the missing skills with each offer's own words (catches the
+    spellings the taxonomy does not know)."""
+    if pool.kind != "volunteer_offer" or not ini.skills_needed:
+        return
+    for i, row in enumerate(rows):
+        offer: VolunteerOffer = pool.candidates[row]  # type: ignore[assignment]
+        best = 0.0
+        for rank, needed in enumerate(ini.skills_needed):
+            if best_match(needed, offer.skills) is not None:
+                best = max(best, 1.0 - SKILL_RANK_DECAY * rank)
+        comps["skills"][i] = max(float(comps["skills"][i]), best)
+
+
+def _total(comps: dict[str, np.ndarray], weights: dict[str, float]) -> np.ndarray:
+    return sum(w * comps[n] for n, w in weights.items())  # type: ignore[return-value]
+
+
+def _components_of(comps: dict[str, np.ndarray], i: int, weights: dict[str, float]) -> dict[str, float]:
+    return {n: round(float(comps[n][i]), 3) for n in weights}
+
+
+def _match(ini: Initiative, candidate: Candidate, comps: dict[str, float], total: float) -> Match:
+    reasons, missing = describe(ini, candidate, comps)
+    return Match(candidate.kind, candidate.id, ini.id, round(100 * total), comps, reasons, missing)
+
+
+def _scored(pool: Pool, ini: Initiative, checked: Checked, rows: np.ndarray, semantic: bool):
+    comps = components(pool, rows, ini, checked.distance)
+    weights = _weights(pool.kind, semantic)
+    return comps, weights, _total(comps, weights)
+
+
+def rank(ini: Initiative, pool: Pool, *, today: date, limit: int = 20) -> Ranking:
+    """The eligible candidates of the pool, best first, each with score, components and reasons."""
+    semantic = _uses_semantic(ini, pool)
+    checked = check(pool, ini, today)
+    rows = np.flatnonzero(checked.eligible)
+    comps, weights, total = _scored(pool, ini, checked, rows, semantic)
+    if len(rows) > RERANK:
+        keep = np.argpartition(-total, RERANK)[:RERANK]
+        rows, total = rows[keep], total[keep]
+        comps = {n: v[keep] for n, v in comps.items()}
+    _refine_skills(pool, ini, rows, comps)
+    total = _total(comps, weights)
+    # best first; ties in candidate order, so the same data always gives the same ranking
+    order = np.lexsort((rows, -np.round(total, 6)))[:limit]
+    matches = [
+        _match(ini, pool.candidates[rows[i]], _components_of(comps, i, weights), float(total[i])) for i in order
+    ]
+    return Ranking(matches, int(checked.eligible.sum()), semantic, None if semantic else NO_MODEL_NOTE)
+
+
+def rank_initiatives(candidate: Candidate, initiatives: Sequence[Initiative], *, today: date,
+                     limit: int = 20) -> Ranking:
+    """Reverse browsing: the initiatives this candidate can help, best first (same scores)."""
+    pool = build_pool(candidate.kind, [candidate])
+    found: list[tuple[float, int, Match]] = []
+    eligible = 0
+    semantic_any = False
+    for position, ini in enumerate(initiatives):
+        ranking = rank(ini, pool, today=today, limit=1)
+        semantic_any |= ranking.semantic
+        if ranking.matches:
+            eligible += 1
+            match = ranking.matches[0]
+            found.append((-match.score, position, match))
+    found.sort(key=lambda item: (item[0], item[1]))
+    semantic = semantic_any or not initiatives
+    return Ranking([m for _, _, m in found[:limit]], eligible, semantic, None if semantic else NO_MODEL_NOTE)
+
+
+def explain(ini: Initiative, candidate: Candidate, *, today: date) -> Explanation:
+    """Every hard rule with pass/fail and why, and every component, eligible or not."""
+    pool = build_pool(candidate.kind, [candidate])
+    semantic = _uses_semantic(ini, pool)
+    checked = check(pool, ini, today)
+    rows = np.arange(1)
+    comps, weights, _ = _scored(pool, ini, checked, rows, semantic)
+    _refine_skills(pool, ini, rows, comps)
+    total = float(_total(comps, weights)[0])
+    details = rule_details(ini, candidate, today)
+    rules = [Rule(name, bool(checked.rules[name][0]), details[name]) for name in RULES[candidate.kind]]
+    eligible = bool(checked.eligible[0])
+    values = _components_of(comps, 0, weights)
+    reasons, missing = describe(ini, candidate, values)
+    return Explanation(candidate.kind, candidate.id, ini.id, eligible, rules, round(100 * total) if eligible else 0,
+                       values, reasons, missing, semantic)
+
+
+def unlock(ini: Initiative, pools: dict[str, Pool], *, today: date, limit: int = 3) -> list[Unlock]:
+    """The few changes (a legal form, a later stage) that would make the most candidates newly
+    eligible, with how many, by kind."""
+    now = {kind: check(pool, ini, today).eligible for kind, pool in pools.items()}
+    hints: list[Unlock] = []
+    for change in variants(ini):
+        by_kind = {}
+        for kind, pool in pools.items():
+            after = check(pool, change.initiative, today).eligible
+            by_kind[kind] = int((after & ~now[kind]).sum())
+        count = sum(by_kind.values())
+        if count:
+            hints.append(Unlock(change.code, change.field, change.value, change.label, count, by_kind))
+    hints.sort(key=lambda h: (-h.count, h.change))
+    return hints[:limit]

@@ -1,0 +1,222 @@
+"""Measure the engine on a hand-judged file: nDCG@10 per kind, eligibility checks, baselines.
+
+    python -m matching.evaluate --data ../shared/eval/dev.json --territories ../shared/eval/territories.json [--json]
+
+Reads any file in the format of shared/eval/README.md; places come from the territories file
+given, so no database is needed. Gains 2^grade - 1, log2 discount, ideal ranking from all judged
+grades; each kind averaged over the initiatives with at least one positive of that kind;
+"overall" is the mean of the three kinds. With --json the last line is one JSON object.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import random
+import sys
+from collections.abc import Callable
+
+import msgspec
+import numpy as np
+from tqdm import tqdm
+
+from matching.dataset import Dataset, load_dataset
+from matching.eligibility import check
+from matching.engine import rank
+from matching.pool import Pool, build_pool
+from matching.semantic import default_model_path, load_embedder, profile_text
+from matching.text import words
+from matching.types import KINDS, Candidate, Initiative
+
+K = 10
+RANDOM_DRAWS = 50
+# Short French words that carry no topic, left out of the word-overlap baseline.
+STOP = {
+    "les", "des", "une", "est", "pour", "dans", "par", "sur", "avec", "aux", "qui", "que", "nous", "vous",
+    "ils", "elle", "son", "ses", "leur", "leurs", "plus", "pas", "ont", "sont", "cette", "ces", "tout", "tous",
+    "mais", "comme", "entre", "sans", "chaque", "deux",
+}
+
+
+def ndcg(ranked: list[str], grades: dict[str, int], k: int = K) -> float:
+    dcg = sum((2 ** grades.get(c, 0) - 1) / math.log2(r + 2) for r, c in enumerate(ranked[:k]))
+    ideal = sorted(grades.values(), reverse=True)[:k]
+    idcg = sum((2 ** g - 1) / math.log2(r + 2) for r, g in enumerate(ideal))
+    return dcg / idcg if idcg else 0.0
+
+
+def _content_words(text: str) -> set[str]:
+    return {w for w in words(text) if len(w) > 3 and w not in STOP}
+
+
+class Evaluation:
+    def __init__(self, ds: Dataset, pools: dict[str, Pool], vectors: dict[str, np.ndarray] | None) -> None:
+        self.ds, self.pools, self.vectors = ds, pools, vectors
+        self.eligible = {
+            (ini.id, kind): self._eligible_ids(pool, ini)
+            for ini in ds.initiatives
+            for kind, pool in pools.items()
+        }
+
+    def _eligible_ids(self, pool: Pool, ini: Initiative) -> set[str]:
+        rows = np.flatnonzero(check(pool, ini, self.ds.reference_date).eligible)
+        return {pool.candidates[r].id for r in rows}
+
+    def grades(self, ini: Initiative, kind: str) -> dict[str, int]:
+        ids = {c.id for c in self.pools[kind].candidates}
+        return {c: g for c, g in self.ds.judgments.get(ini.id, {}).items() if c in ids}
+
+    def score(self, ranker: Callable[[Initiative, str], list[str]]) -> dict[str, float]:
+        per_kind: dict[str, list[float]] = {kind: [] for kind in KINDS}
+        for ini in self.ds.initiatives:
+            for kind in KINDS:
+                grades = self.grades(ini, kind)
+                if any(g > 0 for g in grades.values()):
+                    per_kind[kind].append(ndcg(ranker(ini, kind), grades))
+        out = {kind: round(float(np.mean(v)), 4) if v else 0.0 for kind, v in per_kind.items()}
+        out["overall"] = round(float(np.mean([out[k] for k in KINDS])), 4)
+        return out
+
+    def mismatches(self) -> int:
+        count = 0
+        for ini in self.ds.initiatives:
+            truth = self.ds.ineligible.get(ini.id, set())
+            for kind, pool in self.pools.items():
+                ids = {c.id for c in pool.candidates}
+                ours = ids - self.eligible[(ini.id, kind)]
+                count += len(ours ^ (truth & ids))
+        return count
+
+    # --- baselines -----------------------------------------------------------------------
+
+    def _all(self, kind: str) -> list[Candidate]:
+        return self.pools[kind].candidates
+
+    def random_eligible(self) -> dict[str, float]:
+        draws = []
+        for seed in range(RANDOM_DRAWS):
+            rng = random.Random(seed)
+
+            def shuffled(ini: Initiative, kind: str, rng: random.Random = rng) -> list[str]:
+                ids = sorted(self.eligible[(ini.id, kind)])
+                rng.shuffle(ids)
+                return ids
+
+            draws.append(self.score(shuffled))
+        return {k: round(float(np.mean([d[k] for d in draws])), 4) for k in draws[0]}
+
+    def keyword_all(self) -> dict[str, float]:
+        def ranker(ini: Initiative, kind: str) -> list[str]:
+            mine = _content_words(profile_text(ini))
+            scored = [(-len(mine & _content_words(profile_text(c))), c.id) for c in self._all(kind)]
+            return [cid for _, cid in sorted(scored)]
+
+        return self.score(ranker)
+
+    def embedding_all(self) -> dict[str, float]:
+        vectors = self.vectors
+        if vectors is None:
+            return {}
+
+        def ranker(ini: Initiative, kind: str) -> list[str]:
+            scored = [(-float(vectors[ini.id] @ vectors[c.id]), c.id) for c in self._all(kind)]
+            return [cid for _, cid in sorted(scored)]
+
+        return self.score(ranker)
+
+    def codes_eligible(self) -> dict[str, float]:
+        def offered(c: Candidate) -> set[str]:
+            if c.kind == "support_provider":
+                return set(c.offers)
+            if c.kind == "takeover":
+                return {"takeover", "premises"} if c.direction == "handover" else {"takeover"}
+            return {"skills"}
+
+        def ranker(ini: Initiative, kind: str) -> list[str]:
+            eligible = self.eligible[(ini.id, kind)]
+            scored = []
+            for c in self._all(kind):
+                if c.id in eligible:
+                    needs = len(offered(c) & set(ini.needs)) / max(len(ini.needs), 1)
+                    themes = len(set(c.themes) & set(ini.themes)) / max(len(ini.themes), 1)
+                    scored.append((-(needs + themes), c.id))
+            return [cid for _, cid in sorted(scored)]
+
+        return self.score(ranker)
+
+
+def embed(ds: Dataset, model: str) -> dict[str, np.ndarray] | None:
+    embedder = load_embedder(model)
+    if embedder is None:
+        return None
+    profiles = [*ds.initiatives, *ds.candidates]
+    vectors = embedder.encode([profile_text(p) for p in tqdm(profiles, desc="embeddings", file=sys.stderr)])
+    return {p.id: np.asarray(v, dtype=np.float32) for p, v in zip(profiles, vectors, strict=True)}
+
+
+def run(data: str, territories: str, model: str) -> dict:
+    ds = load_dataset(data, territories)
+    vectors = embed(ds, model)
+    if vectors is not None:
+        ds.initiatives = [msgspec.structs.replace(i, vector=vectors[i.id]) for i in ds.initiatives]
+        ds.candidates = [msgspec.structs.replace(c, vector=vectors[c.id]) for c in ds.candidates]
+    pools = {kind: build_pool(kind, [c for c in ds.candidates if c.kind == kind]) for kind in KINDS}
+    ev = Evaluation(ds, pools, vectors)
+    rankings: dict[tuple[str, str], list[str]] = {}
+    for ini in tqdm(ds.initiatives, desc="ranking", file=sys.stderr):
+        for kind, pool in pools.items():
+            found = rank(ini, pool, today=ds.reference_date, limit=len(pool))
+            rankings[(ini.id, kind)] = [m.candidate_id for m in found.matches]
+    ineligible_top = sum(
+        len(set(ranked[:K]) & ds.ineligible.get(ini_id, set())) for (ini_id, _), ranked in rankings.items()
+    )
+    baselines = {
+        "random_eligible": ev.random_eligible(),
+        "keyword_all": ev.keyword_all(),
+        "codes_eligible": ev.codes_eligible(),
+    }
+    if vectors is not None:
+        baselines["embedding_all"] = ev.embedding_all()
+    return {
+        "ndcg10": ev.score(lambda ini, kind: rankings[(ini.id, kind)]),
+        "ineligible_in_top10": ineligible_top,
+        "eligibility_mismatches": ev.mismatches(),
+        "baselines": baselines,
+        "semantic": vectors is not None,
+        "model": model if vectors is not None else None,
+    }
+
+
+def table(result: dict) -> str:
+    header = f"{'':18}{'support':>10}{'takeover':>10}{'volunteer':>11}{'overall':>10}"
+    rows = [("engine", result["ndcg10"]), *result["baselines"].items()]
+    lines = [header]
+    for name, s in rows:
+        lines.append(f"{name:18}{s['support_provider']:>10.3f}{s['takeover']:>10.3f}"
+                     f"{s['volunteer_offer']:>11.3f}{s['overall']:>10.3f}")
+    best = max(s["overall"] for _, s in rows[1:])
+    lines.append(f"gain over best baseline: {result['ndcg10']['overall'] - best:+.3f}")
+    lines.append(f"ineligible in top 10: {result['ineligible_in_top10']}; "
+                 f"eligibility mismatches: {result['eligibility_mismatches']}; "
+                 f"semantic signal: {'yes (' + str(result['model']) + ')' if result['semantic'] else 'no'}")
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m matching.evaluate", description=__doc__.splitlines()[0])
+    parser.add_argument("--data", required=True, help="judged data file (shared/eval/README.md format)")
+    parser.add_argument("--territories", required=True, help="territories of that file")
+    parser.add_argument("--model", default=default_model_path(),
+                        help="sentence-transformers model path or name; empty: no semantic signal")
+    parser.add_argument("--json", action="store_true", help="print one JSON object last")
+    args = parser.parse_args(argv)
+    result = run(args.data, args.territories, args.model)
+    print(table(result))
+    if args.json:
+        print(json.dumps(result, ensure_ascii=False))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

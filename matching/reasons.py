@@ -1,0 +1,120 @@
+"""French reasons and gaps for one pair, read from the profiles and the computed components."""
+
+from __future__ import annotations
+
+from matching.geo import distance_km
+from matching.skills import best_match
+from matching.types import Candidate, Initiative, SupportProvider, Takeover, VolunteerOffer
+from matching.vocabulary import short_label
+
+SEMANTIC_REASON = 0.5
+
+
+def _percent(value: float) -> str:
+    return f"{round(value * 100)} %"
+
+
+def _km(value: float) -> str:
+    return f"{value:.0f} km" if value >= 10 else f"{value:.1f} km".replace(".", ",")
+
+
+def area_reason(ini: Initiative, provider: SupportProvider) -> str | None:
+    area, place = provider.area, ini.place
+    if place.department in area.departments:
+        name = area.names.get(place.department) or place.department_name or f"le département {place.department}"
+        return f"couvre {name}"
+    if place.epci and place.epci in area.epcis:
+        return f"couvre {area.names.get(place.epci) or place.epci_name or 'l’intercommunalité ' + place.epci}"
+    if place.region in area.regions:
+        return f"couvre la région {area.names.get(place.region) or place.region_name or place.region}"
+    if any(c.code == place.code for c in area.communes):
+        return f"intervient à {place.name}"
+    if area.communes:
+        nearest = min(area.communes, key=lambda c: distance_km(place.lat, place.lon, c.lat, c.lon))
+        d = distance_km(place.lat, place.lon, nearest.lat, nearest.lon)
+        if d <= area.radius_km:
+            return f"intervient à {_km(d)} de {nearest.name} (rayon {area.radius_km:.0f} km)"
+    if area.national:
+        return "intervient partout en France"
+    return None
+
+
+def _needs(ini: Initiative, offered: set[str]) -> tuple[list[str], list[str]]:
+    met = [f"répond au besoin « {short_label('need', n)} »" for n in ini.needs if n in offered]
+    gaps = [f"ne couvre pas le besoin « {short_label('need', n)} »" for n in ini.needs if n not in offered]
+    return met, gaps
+
+
+def _themes(ini: Initiative, themes: tuple[str, ...]) -> list[str]:
+    if not themes:
+        return ["ouvert à toutes les thématiques"]
+    shared = [short_label("theme", t) for t in ini.themes if t in themes]
+    return [f"thématique commune : {', '.join(shared)}"] if shared else []
+
+
+def _semantic(components: dict[str, float]) -> list[str]:
+    value = components.get("semantic", 0.0)
+    return [f"description proche de celle du projet ({_percent(value)})"] if value >= SEMANTIC_REASON else []
+
+
+def _support(ini: Initiative, p: SupportProvider, components: dict[str, float]) -> tuple[list[str], list[str]]:
+    reasons = [r for r in [area_reason(ini, p)] if r]
+    met, gaps = _needs(ini, set(p.offers))
+    reasons += met + _themes(ini, p.themes)
+    if p.maturities:
+        reasons.append(f"accompagne les projets au stade « {short_label('maturity', ini.maturity)} »")
+    if p.org_forms:
+        reasons.append(f"accompagne la forme « {short_label('org_form', ini.org_form)} »")
+    reasons.append(f"{p.capacity} place{'s' if p.capacity > 1 else ''} disponible{'s' if p.capacity > 1 else ''}")
+    if not p.free_of_charge:
+        gaps.append("accompagnement payant")
+    return reasons + _semantic(components), gaps
+
+
+def _located(ini: Initiative, c: Takeover | VolunteerOffer) -> float:
+    return distance_km(ini.place.lat, ini.place.lon, c.place.lat, c.place.lon)
+
+
+def _where(ini: Initiative, c: Takeover | VolunteerOffer) -> str:
+    if c.place.code == ini.place.code:
+        return f"dans la même commune ({c.place.name})"
+    return f"à {_km(_located(ini, c))} ({c.place.name}, rayon {c.radius_km:.0f} km)"
+
+
+def _takeover(ini: Initiative, t: Takeover, components: dict[str, float]) -> tuple[list[str], list[str]]:
+    reasons = [_where(ini, t)]
+    offered = {"premises", "takeover"} if t.direction == "handover" else {"takeover"}
+    met = [f"répond au besoin « {short_label('need', n)} »" for n in ini.needs if n in offered]
+    reasons += met + _themes(ini, t.themes)
+    if t.deadline:
+        reasons.append(f"ouvert jusqu'au {t.deadline.strftime('%d/%m/%Y')}")
+    gaps = [] if met else ["ne répond à aucun besoin déclaré (ni locaux ni reprise)"]
+    return reasons + _semantic(components), gaps
+
+
+def _volunteer(ini: Initiative, v: VolunteerOffer, components: dict[str, float]) -> tuple[list[str], list[str]]:
+    reasons, gaps = [], []
+    for needed in ini.skills_needed:
+        found = best_match(needed, v.skills)
+        if found is None:
+            gaps.append(f"compétence non couverte : « {needed} »")
+        elif found.via:
+            reasons.append(f"compétence « {needed} » ≈ {found.via} ({found.score} %) : « {found.offered} »")
+        else:
+            reasons.append(f"compétence « {needed} » ≈ « {found.offered} » ({found.score} %)")
+    if _located(ini, v) <= v.radius_km:
+        reasons.append(_where(ini, v))
+    if v.remote_ok:
+        reasons.append("possible à distance")
+    reasons.append(f"{v.hours} h proposées")
+    reasons += _themes(ini, v.themes)
+    return reasons + _semantic(components), gaps
+
+
+def describe(ini: Initiative, candidate: Candidate, components: dict[str, float]) -> tuple[list[str], list[str]]:
+    """Reasons the candidate helps (in French), and what it does not cover."""
+    if isinstance(candidate, SupportProvider):
+        return _support(ini, candidate, components)
+    if isinstance(candidate, Takeover):
+        return _takeover(ini, candidate, components)
+    return _volunteer(ini, candidate, components)

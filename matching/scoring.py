@@ -1,0 +1,123 @@
+"""Relevance components (each 0-1) of the eligible candidates of a pool, for one initiative.
+
+- needs: the initiative's declared needs the candidate answers, weighted by their order (needs
+  are listed most important first): what a support provider offers; the premises or the
+  activity a takeover brings; the volunteer skills an offer brings;
+- skills: the missing skills an offer covers, read through the taxonomy (volunteer offers);
+- themes: 1 when a theme is shared, 0.5 for a candidate open to every theme, 0 otherwise;
+- semantic: cosine similarity of the two texts' embeddings, rescaled (0 without a model);
+- proximity: how close the help is (distance decay, or how local a provider's area is);
+- stage: how precisely a support provider targets the initiative's maturity, form and purpose.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from matching.pool import Pool, bit, mask, popcount
+from matching.skills import concept_bits, concepts, served_needs
+from matching.types import Initiative
+
+COMPONENTS: dict[str, tuple[str, ...]] = {
+    "support_provider": ("needs", "themes", "semantic", "proximity", "stage"),
+    "takeover": ("needs", "themes", "semantic", "proximity"),
+    "volunteer_offer": ("needs", "skills", "themes", "semantic", "proximity"),
+}
+# Cosine similarities of related French texts under the default model sit between these.
+SEMANTIC_FLOOR, SEMANTIC_CEILING = 0.15, 0.75
+# A provider's area, from listed communes to national: local help is worth more.
+AREA_PROXIMITY = np.array([1.0, 1.0, 0.85, 0.7, 0.55])
+TAKEOVER_NEEDS = {True: ("premises", "takeover"), False: ("takeover",)}
+
+
+def need_weights(needs: tuple[str, ...]) -> dict[str, float]:
+    """Needs listed first matter most: weights 1, 1/2, 1/3... normalised to sum 1."""
+    raw = {need: 1.0 / (rank + 1) for rank, need in enumerate(needs)}
+    total = sum(raw.values()) or 1.0
+    return {need: w / total for need, w in raw.items()}
+
+
+def demand(ini: Initiative) -> dict[str, float]:
+    """The declared needs, then (at half weight) the needs its missing skills imply."""
+    raw = {need: 1.0 / (rank + 1) for rank, need in enumerate(ini.needs)}
+    for rank, need in enumerate(served_needs(ini.skills_needed)):
+        raw.setdefault(need, 0.5 / (rank + 1))
+    total = sum(raw.values()) or 1.0
+    return {need: w / total for need, w in raw.items()}
+
+
+def _weighted_cover(offers: np.ndarray, weights: dict[str, float]) -> np.ndarray:
+    out = np.zeros(len(offers), dtype=np.float32)
+    for need, w in weights.items():
+        out += w * ((offers & bit("need", need)) != 0)
+    return out
+
+
+OPEN_THEMES = 0.5
+
+
+def themes_fit(themes: np.ndarray, ini: Initiative) -> np.ndarray:
+    """Share of the initiative's themes the candidate works on; a candidate open to every
+    theme gets OPEN_THEMES (generic help is useful, but less than a specialist of the field)."""
+    wanted = mask("theme", ini.themes)
+    if not wanted:
+        return np.full(len(themes), OPEN_THEMES, dtype=np.float32)
+    share = popcount(themes & wanted) / float(len(ini.themes))
+    return np.where(themes == 0, OPEN_THEMES, share).astype(np.float32)
+
+
+def semantic(pool: Pool, rows: np.ndarray, ini: Initiative) -> np.ndarray | None:
+    if ini.vector is None or pool.dimension == 0 or len(ini.vector) != pool.dimension:
+        return None
+    cos = pool.vectors[rows] @ np.asarray(ini.vector, dtype=np.float32)
+    scaled = (cos - SEMANTIC_FLOOR) / (SEMANTIC_CEILING - SEMANTIC_FLOOR)
+    return np.where(pool.has_vector[rows], np.clip(scaled, 0.0, 1.0), 0.0).astype(np.float32)
+
+
+SKILL_RANK_DECAY = 0.1
+
+
+def skill_weights(ini: Initiative) -> list[tuple[int, float]]:
+    """Each missing skill's taxonomy bits and its weight: an offer that brings any one of them
+    is a real help; the skills listed first count a little more."""
+    return [(concept_bits((s,)), 1.0 - SKILL_RANK_DECAY * rank)
+            for rank, s in enumerate(ini.skills_needed) if concepts(s)]
+
+
+def components(pool: Pool, rows: np.ndarray, ini: Initiative, distance: np.ndarray) -> dict[str, np.ndarray]:
+    """Every component of the kind, for the candidate rows given."""
+    c = pool.columns
+    weights = demand(ini)
+    out: dict[str, np.ndarray] = {"themes": themes_fit(pool.themes[rows], ini)}
+    sem = semantic(pool, rows, ini)
+    out["semantic"] = sem if sem is not None else np.zeros(len(rows), dtype=np.float32)
+    if pool.kind == "support_provider":
+        out["needs"] = _weighted_cover(c["offers"][rows], weights)
+        out["proximity"] = AREA_PROXIMITY[c["area_level"][rows]].astype(np.float32)
+        targeted = np.zeros(len(rows), dtype=np.float32)
+        for column in ("maturities", "forms", "purposes"):
+            listed = c[column][rows]
+            # eligible rows accept the initiative's value: a short list that names it targets
+            # it, an empty one is generic
+            share = np.where(listed == 0, 0.0, 1.0 / np.maximum(popcount(listed), 1.0))
+            targeted += np.where(listed == 0, 0.4, 0.6 + 0.4 * share)
+        out["stage"] = targeted / 3
+    elif pool.kind == "takeover":
+        handover = c["handover"][rows]
+        cover = np.zeros(len(rows), dtype=np.float32)
+        for is_handover, needs in TAKEOVER_NEEDS.items():
+            w = sum(weights.get(n, 0.0) for n in needs)
+            cover = np.where(handover == is_handover, w, cover)
+        out["needs"] = np.clip(cover * 2, 0.0, 1.0).astype(np.float32)
+        out["proximity"] = np.exp(-distance[rows] / np.maximum(c["radius"][rows], 1.0)).astype(np.float32)
+    else:
+        skill_bits = c["skills"][rows]
+        covered = np.zeros(len(rows), dtype=np.float32)
+        for bits, w in skill_weights(ini):
+            covered = np.maximum(covered, w * ((skill_bits & bits) != 0))
+        out["skills"] = covered
+        out["needs"] = _weighted_cover(c["offers"][rows], weights)
+        near = np.exp(-distance[rows] / np.maximum(c["radius"][rows], 1.0))
+        out["proximity"] = np.where(c["remote"][rows] & (distance[rows] > c["radius"][rows]), 0.5, near)
+        out["proximity"] = out["proximity"].astype(np.float32)
+    return {name: out[name] for name in COMPONENTS[pool.kind]}
