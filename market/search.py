@@ -14,24 +14,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import snowballstemmer
 from sqlalchemy import Float, Integer, column, func, literal_column, text
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql import Select
 
-from matching.text import words
-
-FRENCH_STOP_WORDS = frozenset(
-    """
-    au aux avec ce ces dans de des du elle en et eux il ils je la le les leur lui ma mais me
-    meme mes moi mon ne nos notre nous on ou par pas pour qu que qui sa se ses son sur ta te tes
-    toi ton tu un une vos votre vous c d j l a m n s t y ete etee etees etes etant suis es est
-    sommes sont serai sera serons seront serais serait etais etait etions etaient fus fut ai as
-    avons avez ont aurai aura aurons auront avais avait avions aviez avaient eu eue eues eus
-    ceci cela cet cette ici ils les leurs quel quels quelle quelles sans soi
-    """.split()  # noqa: SIM905 - a word list reads better as text
-)
-_stemmer = snowballstemmer.stemmer("french")
+from matching.text import FRENCH_STOP_WORDS, stem, words
 
 
 @dataclass(frozen=True)
@@ -55,11 +42,11 @@ class SearchQuery:
 
 def stem_text(raw: str) -> str:
     """Folded, stemmed text without stop words, as SQLite's FTS table stores it."""
-    return " ".join(_stemmer.stemWord(w) for w in words(raw) if w not in FRENCH_STOP_WORDS)
+    return " ".join(stem(w) for w in words(raw) if w not in FRENCH_STOP_WORDS)
 
 
 def _fts5_query(query: SearchQuery) -> str:
-    return " AND ".join(f'"{_stemmer.stemWord(w)}"*' for w in query.words)
+    return " AND ".join(f'"{stem(w)}"*' for w in query.words)
 
 
 def _tsquery(query: SearchQuery) -> str:

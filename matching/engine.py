@@ -2,9 +2,9 @@
 
 Ranking one initiative against a pool: the hard rules keep the eligible candidates
 (`eligibility.check`), the components score them (`scoring.components`), a weighted mean gives
-the score, and the best `RERANK` are scored again with the pairwise fuzzy skill match before the
-top `limit` get their French reasons. Without vectors the semantic weight is dropped and the
-ranking says so.
+the score; the best `RERANK` form a shortlist scored again with the signals that cost a Python
+loop (shared content words, pairwise fuzzy skills) before the top `limit` get their French
+reasons. Without vectors the semantic weight is dropped and the ranking says so.
 """
 
 from __future__ import annotations
@@ -18,7 +18,8 @@ from matching.eligibility import RULES, Checked, check
 from matching.pool import Pool, build_pool
 from matching.reasons import describe
 from matching.rules import rule_details
-from matching.scoring import COMPONENTS, SKILL_RANK_DECAY, components
+from matching.scoring import COMPONENTS, SKILL_RANK_DECAY, components, words_fit
+from matching.semantic import profile_text
 from matching.skills import best_match
 from matching.types import Candidate, Explanation, Initiative, Match, Ranking, Rule, Unlock, VolunteerOffer
 from matching.unlock import variants
@@ -27,9 +28,9 @@ from matching.unlock import variants
 # fitting the field, what the texts say, then stage and distance. Measured: the quality is flat
 # around these values (README, "Matching quality").
 WEIGHTS: dict[str, float] = {
-    "needs": 0.3, "skills": 0.3, "themes": 0.3, "semantic": 0.2, "stage": 0.1, "proximity": 0.1,
+    "needs": 0.3, "skills": 0.3, "themes": 0.3, "semantic": 0.2, "words": 0.15, "stage": 0.1, "proximity": 0.1,
 }
-RERANK = 200
+RERANK = 50
 NO_MODEL_NOTE = "modèle de langue indisponible : classement sans similarité sémantique des textes"
 
 
@@ -43,9 +44,11 @@ def _uses_semantic(ini: Initiative, pool: Pool) -> bool:
     return ini.vector is not None and pool.dimension > 0 and bool(pool.has_vector.any())
 
 
-def _refine_skills(pool: Pool, ini: Initiative, rows: np.ndarray, comps: dict[str, np.ndarray]) -> None:
-    """Pairwise fuzzy match of the missing skills with each offer's own words (catches the
-    spellings the taxonomy does not know)."""
+def _shortlist(pool: Pool, ini: Initiative, rows: np.ndarray, comps: dict[str, np.ndarray]) -> None:
+    """The signals worth their cost only on a shortlist: shared content words, and the pairwise
+    fuzzy match of the missing skills with each offer's own words (catches the spellings the
+    taxonomy does not know)."""
+    comps["words"] = words_fit(profile_text(ini), [profile_text(pool.candidates[r]) for r in rows])
     if pool.kind != "volunteer_offer" or not ini.skills_needed:
         return
     for i, row in enumerate(rows):
@@ -58,7 +61,10 @@ def _refine_skills(pool: Pool, ini: Initiative, rows: np.ndarray, comps: dict[st
 
 
 def _total(comps: dict[str, np.ndarray], weights: dict[str, float]) -> np.ndarray:
-    return sum(w * comps[n] for n, w in weights.items())  # type: ignore[return-value]
+    """Weighted mean of the components computed so far (the shortlist adds the last ones)."""
+    present = {n: w for n, w in weights.items() if n in comps}
+    scale = sum(present.values()) or 1.0
+    return sum(w * comps[n] for n, w in present.items()) / scale  # type: ignore[return-value]
 
 
 def _components_of(comps: dict[str, np.ndarray], i: int, weights: dict[str, float]) -> dict[str, float]:
@@ -86,7 +92,7 @@ def rank(ini: Initiative, pool: Pool, *, today: date, limit: int = 20) -> Rankin
         keep = np.argpartition(-total, RERANK)[:RERANK]
         rows, total = rows[keep], total[keep]
         comps = {n: v[keep] for n, v in comps.items()}
-    _refine_skills(pool, ini, rows, comps)
+    _shortlist(pool, ini, rows, comps)
     total = _total(comps, weights)
     # best first; ties in candidate order, so the same data always gives the same ranking
     order = np.lexsort((rows, -np.round(total, 6)))[:limit]
@@ -122,7 +128,7 @@ def explain(ini: Initiative, candidate: Candidate, *, today: date) -> Explanatio
     checked = check(pool, ini, today)
     rows = np.arange(1)
     comps, weights, _ = _scored(pool, ini, checked, rows, semantic)
-    _refine_skills(pool, ini, rows, comps)
+    _shortlist(pool, ini, rows, comps)
     total = float(_total(comps, weights)[0])
     details = rule_details(ini, candidate, today)
     rules = [Rule(name, bool(checked.rules[name][0]), details[name]) for name in RULES[candidate.kind]]

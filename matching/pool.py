@@ -153,13 +153,24 @@ def _volunteer_columns(offers: Sequence[VolunteerOffer]) -> dict[str, np.ndarray
     }
 
 
-def build_pool(kind: str, candidates: Sequence[Candidate]) -> Pool:
-    """Lay candidates of one kind out as columns (done once, reused for every initiative)."""
+def build_pool(kind: str, candidates: Sequence[Candidate], vectors: np.ndarray | None = None) -> Pool:
+    """Lay candidates of one kind out as columns (done once, reused for every initiative).
+
+    `vectors`, when given, is the (n, d) matrix of the candidates' embeddings in order, used
+    instead of each profile's `vector` (it saves a copy when the caller holds them as one matrix;
+    a row of zeros means "no vector").
+    """
     candidates = list(candidates)
     wrong = [c.id for c in candidates if c.kind != kind]
     if wrong:
         raise ValueError(f"candidates {wrong[:3]} are not of kind {kind}")
-    vectors, has = _vectors(candidates)
+    if vectors is not None:
+        if vectors.shape[0] != len(candidates):
+            raise ValueError(f"{vectors.shape[0]} vectors for {len(candidates)} candidates")
+        vectors = np.ascontiguousarray(vectors, dtype=np.float32)
+        has = np.abs(vectors).sum(axis=1) > 0
+    else:
+        vectors, has = _vectors(candidates)
     themes = np.array([mask("theme", c.themes) for c in candidates], dtype=np.int64)
     pool = Pool(kind, candidates, vectors, has, themes)
     if kind == "support_provider":

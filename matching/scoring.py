@@ -6,6 +6,7 @@
 - skills: the missing skills an offer covers, read through the taxonomy (volunteer offers);
 - themes: 1 when a theme is shared, 0.5 for a candidate open to every theme, 0 otherwise;
 - semantic: cosine similarity of the two texts' embeddings, rescaled (0 without a model);
+- words: the content words (French stems) the two texts share, for the shortlist only;
 - proximity: how close the help is (distance decay, or how local a provider's area is);
 - stage: how precisely a support provider targets the initiative's maturity, form and purpose.
 """
@@ -16,15 +17,21 @@ import numpy as np
 
 from matching.pool import Pool, bit, mask, popcount
 from matching.skills import concept_bits, concepts, served_needs
+from matching.text import content_words, overlap
 from matching.types import Initiative
 
 COMPONENTS: dict[str, tuple[str, ...]] = {
-    "support_provider": ("needs", "themes", "semantic", "proximity", "stage"),
-    "takeover": ("needs", "themes", "semantic", "proximity"),
-    "volunteer_offer": ("needs", "skills", "themes", "semantic", "proximity"),
+    "support_provider": ("needs", "themes", "semantic", "words", "proximity", "stage"),
+    "takeover": ("needs", "themes", "semantic", "words", "proximity"),
+    "volunteer_offer": ("needs", "skills", "themes", "semantic", "words", "proximity"),
 }
+# Computed only for the shortlist the engine reranks (a Python loop over word sets).
+SHORTLIST_COMPONENTS = ("words",)
+# Word overlap (cosine of stemmed content words) of two related listings reaches about this.
+WORDS_CEILING = 0.25
 # Cosine similarities of related French texts under the default model sit between these.
 SEMANTIC_FLOOR, SEMANTIC_CEILING = 0.15, 0.75
+GATHER_RATIO = 3
 # A provider's area, from listed communes to national: local help is worth more.
 AREA_PROXIMITY = np.array([1.0, 1.0, 0.85, 0.7, 0.55])
 TAKEOVER_NEEDS = {True: ("premises", "takeover"), False: ("takeover",)}
@@ -69,7 +76,10 @@ def themes_fit(themes: np.ndarray, ini: Initiative) -> np.ndarray:
 def semantic(pool: Pool, rows: np.ndarray, ini: Initiative) -> np.ndarray | None:
     if ini.vector is None or pool.dimension == 0 or len(ini.vector) != pool.dimension:
         return None
-    cos = pool.vectors[rows] @ np.asarray(ini.vector, dtype=np.float32)
+    vector = np.asarray(ini.vector, dtype=np.float32)
+    # gathering the eligible rows copies them: worth it only when few are eligible
+    sparse = len(rows) * GATHER_RATIO < len(pool)
+    cos = pool.vectors[rows] @ vector if sparse else (pool.vectors @ vector)[rows]
     scaled = (cos - SEMANTIC_FLOOR) / (SEMANTIC_CEILING - SEMANTIC_FLOOR)
     return np.where(pool.has_vector[rows], np.clip(scaled, 0.0, 1.0), 0.0).astype(np.float32)
 
@@ -120,4 +130,10 @@ def components(pool: Pool, rows: np.ndarray, ini: Initiative, distance: np.ndarr
         near = np.exp(-distance[rows] / np.maximum(c["radius"][rows], 1.0))
         out["proximity"] = np.where(c["remote"][rows] & (distance[rows] > c["radius"][rows]), 0.5, near)
         out["proximity"] = out["proximity"].astype(np.float32)
-    return {name: out[name] for name in COMPONENTS[pool.kind]}
+    return {name: out[name] for name in COMPONENTS[pool.kind] if name not in SHORTLIST_COMPONENTS}
+
+
+def words_fit(ini_text: str, candidate_texts: list[str]) -> np.ndarray:
+    mine = content_words(ini_text)
+    values = [overlap(mine, content_words(text)) / WORDS_CEILING for text in candidate_texts]
+    return np.clip(np.asarray(values, dtype=np.float32), 0.0, 1.0)

@@ -286,18 +286,33 @@ def normalise_skill(text: str, taxonomy: tuple[str, ...] = SKILLS) -> Normalised
     return NormalisedSkill(text, found[0][0], found[0][1])
 
 
+@lru_cache(maxsize=100_000)
+def _simple(text: str) -> str:
+    return simplify(text)
+
+
+@lru_cache(maxsize=200_000)
+def _pair(needed: str, offered: str) -> SkillMatch | None:
+    """How one offered skill text meets one needed skill text (cached: the same texts recur
+    across every ranking)."""
+    best: SkillMatch | None = None
+    needed_concepts = dict(concepts(needed))
+    for label, confidence in concepts(offered):
+        if label in needed_concepts:
+            score = min(confidence, needed_concepts[label])
+            if best is None or score > best.score:
+                best = SkillMatch(needed, offered, label, score)
+    close = fuzz.token_set_ratio(_simple(needed), _simple(offered))
+    if close >= TEXT_THRESHOLD and (best is None or close > best.score):
+        best = SkillMatch(needed, offered, None, round(close))
+    return best
+
+
 def best_match(needed: str, offered: tuple[str, ...] | list[str]) -> SkillMatch | None:
     """The offered skill that best meets a needed one: a shared taxonomy skill or close texts."""
     best: SkillMatch | None = None
-    needed_concepts = dict(concepts(needed))
-    needed_text = simplify(needed)
     for text in offered:
-        for label, confidence in concepts(text):
-            if label in needed_concepts:
-                score = min(confidence, needed_concepts[label])
-                if best is None or score > best.score:
-                    best = SkillMatch(needed, text, label, score)
-        close = fuzz.token_set_ratio(needed_text, simplify(text))
-        if close >= TEXT_THRESHOLD and (best is None or close > best.score):
-            best = SkillMatch(needed, text, None, round(close))
+        found = _pair(needed, text)
+        if found is not None and (best is None or found.score > best.score):
+            best = found
     return best
