@@ -34,14 +34,10 @@ RERANK = 50
 NO_MODEL_NOTE = "modèle de langue indisponible : classement sans similarité sémantique des textes"
 
 
-def _weights(kind: str, semantic: bool) -> dict[str, float]:
-    names = [n for n in COMPONENTS[kind] if semantic or n != "semantic"]
-    total = sum(WEIGHTS[n] for n in names)
-    return {n: WEIGHTS[n] / total for n in names}
-
-
 def _uses_semantic(ini: Initiative, pool: Pool) -> bool:
-    return ini.vector is not None and pool.dimension > 0 and bool(pool.has_vector.any())
+    """The initiative has a vector of the pool's size and some candidate has one too."""
+    return (ini.vector is not None and pool.dimension > 0 and len(ini.vector) == pool.dimension
+            and bool(pool.has_vector.any()))
 
 
 def _shortlist(pool: Pool, ini: Initiative, rows: np.ndarray, comps: dict[str, np.ndarray]) -> None:
@@ -60,15 +56,32 @@ def _shortlist(pool: Pool, ini: Initiative, rows: np.ndarray, comps: dict[str, n
         comps["skills"][i] = max(float(comps["skills"][i]), best)
 
 
-def _total(comps: dict[str, np.ndarray], weights: dict[str, float]) -> np.ndarray:
-    """Weighted mean of the components computed so far (the shortlist adds the last ones)."""
-    present = {n: w for n, w in weights.items() if n in comps}
-    scale = sum(present.values()) or 1.0
-    return sum(w * comps[n] for n, w in present.items()) / scale  # type: ignore[return-value]
+class Scored:
+    """Components of some candidate rows; `has_semantic` says, row by row, whether the semantic
+    component counts (both sides have a vector), so a candidate without one is scored the same
+    whatever pool it is in."""
 
+    def __init__(self, pool: Pool, ini: Initiative, checked: Checked, rows: np.ndarray) -> None:
+        self.rows = rows
+        self.comps = components(pool, rows, ini, checked.distance)
+        semantic = _uses_semantic(ini, pool)
+        self.has_semantic = pool.has_vector[rows] if semantic else np.zeros(len(rows), dtype=bool)
+        self.names = COMPONENTS[pool.kind]
 
-def _components_of(comps: dict[str, np.ndarray], i: int, weights: dict[str, float]) -> dict[str, float]:
-    return {n: round(float(comps[n][i]), 3) for n in weights}
+    def keep(self, positions: np.ndarray) -> None:
+        self.rows, self.has_semantic = self.rows[positions], self.has_semantic[positions]
+        self.comps = {n: v[positions] for n, v in self.comps.items()}
+
+    def total(self) -> np.ndarray:
+        """Weighted mean of the components computed so far (the shortlist adds the last ones)."""
+        names = [n for n in self.names if n in self.comps]
+        weighted = sum(WEIGHTS[n] * self.comps[n] for n in names)
+        scale = sum(WEIGHTS[n] for n in names) - np.where(self.has_semantic, 0.0, WEIGHTS["semantic"])
+        return weighted / scale  # type: ignore[operator]
+
+    def values(self, i: int) -> dict[str, float]:
+        return {n: round(float(self.comps[n][i]), 3) for n in self.names
+                if n in self.comps and (n != "semantic" or self.has_semantic[i])}
 
 
 def _match(ini: Initiative, candidate: Candidate, comps: dict[str, float], total: float) -> Match:
@@ -76,29 +89,18 @@ def _match(ini: Initiative, candidate: Candidate, comps: dict[str, float], total
     return Match(candidate.kind, candidate.id, ini.id, round(100 * total), comps, reasons, missing)
 
 
-def _scored(pool: Pool, ini: Initiative, checked: Checked, rows: np.ndarray, semantic: bool):
-    comps = components(pool, rows, ini, checked.distance)
-    weights = _weights(pool.kind, semantic)
-    return comps, weights, _total(comps, weights)
-
-
 def rank(ini: Initiative, pool: Pool, *, today: date, limit: int = 20) -> Ranking:
     """The eligible candidates of the pool, best first, each with score, components and reasons."""
     semantic = _uses_semantic(ini, pool)
     checked = check(pool, ini, today)
-    rows = np.flatnonzero(checked.eligible)
-    comps, weights, total = _scored(pool, ini, checked, rows, semantic)
-    if len(rows) > RERANK:
-        keep = np.argpartition(-total, RERANK)[:RERANK]
-        rows, total = rows[keep], total[keep]
-        comps = {n: v[keep] for n, v in comps.items()}
-    _shortlist(pool, ini, rows, comps)
-    total = _total(comps, weights)
+    scored = Scored(pool, ini, checked, np.flatnonzero(checked.eligible))
+    if len(scored.rows) > RERANK:
+        scored.keep(np.argpartition(-scored.total(), RERANK)[:RERANK])
+    _shortlist(pool, ini, scored.rows, scored.comps)
+    total = scored.total()
     # best first; ties in candidate order, so the same data always gives the same ranking
-    order = np.lexsort((rows, -np.round(total, 6)))[:limit]
-    matches = [
-        _match(ini, pool.candidates[rows[i]], _components_of(comps, i, weights), float(total[i])) for i in order
-    ]
+    order = np.lexsort((scored.rows, -np.round(total, 6)))[:limit]
+    matches = [_match(ini, pool.candidates[scored.rows[i]], scored.values(i), float(total[i])) for i in order]
     return Ranking(matches, int(checked.eligible.sum()), semantic, None if semantic else NO_MODEL_NOTE)
 
 
@@ -126,14 +128,13 @@ def explain(ini: Initiative, candidate: Candidate, *, today: date) -> Explanatio
     pool = build_pool(candidate.kind, [candidate])
     semantic = _uses_semantic(ini, pool)
     checked = check(pool, ini, today)
-    rows = np.arange(1)
-    comps, weights, _ = _scored(pool, ini, checked, rows, semantic)
-    _shortlist(pool, ini, rows, comps)
-    total = float(_total(comps, weights)[0])
+    scored = Scored(pool, ini, checked, np.arange(1))
+    _shortlist(pool, ini, scored.rows, scored.comps)
+    total = float(scored.total()[0])
     details = rule_details(ini, candidate, today)
     rules = [Rule(name, bool(checked.rules[name][0]), details[name]) for name in RULES[candidate.kind]]
     eligible = bool(checked.eligible[0])
-    values = _components_of(comps, 0, weights)
+    values = scored.values(0)
     reasons, missing = describe(ini, candidate, values)
     return Explanation(candidate.kind, candidate.id, ini.id, eligible, rules, round(100 * total) if eligible else 0,
                        values, reasons, missing, semantic)

@@ -61,9 +61,9 @@ def _support(ini: Initiative, p: SupportProvider, components: dict[str, float]) 
     reasons = [r for r in [area_reason(ini, p)] if r]
     met, gaps = _needs(ini, set(p.offers))
     reasons += met + _themes(ini, p.themes)
-    if p.maturities:
+    if ini.maturity in p.maturities:
         reasons.append(f"accompagne les projets au stade « {short_label('maturity', ini.maturity)} »")
-    if p.org_forms:
+    if ini.org_form in p.org_forms:
         reasons.append(f"accompagne la forme « {short_label('org_form', ini.org_form)} »")
     reasons.append(f"{p.capacity} place{'s' if p.capacity > 1 else ''} disponible{'s' if p.capacity > 1 else ''}")
     if not p.free_of_charge:

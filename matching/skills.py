@@ -37,8 +37,6 @@ ALIASES: dict[str, tuple[str, ...]] = {
     "tableaux de bord": ("contrôle de gestion", "données et tableurs"),
     "fiscal*": ("fiscalité associative",),
     "statuts": ("droit des associations",),
-    "asso": ("droit des associations",),
-    "assos": ("droit des associations",),
     "scic": ("droit des sociétés coopératives",),
     "scop": ("droit des sociétés coopératives",),
     "cooperative*": ("droit des sociétés coopératives",),
@@ -217,15 +215,21 @@ def _canonical(label: str) -> str:
     return folded[simplify(label)]
 
 
+def _singular(word: str) -> str:
+    return word[:-1] if len(word) > 3 and word[-1] in "sx" and not word.endswith("ss") else word
+
+
 _ALIASES = [
-    (key.rstrip("*"), key.endswith("*"), tuple(_canonical(s) for s in skills)) for key, skills in ALIASES.items()
+    (" ".join(_singular(w) for w in key.rstrip("*").split()), key.endswith("*"), tuple(_canonical(s) for s in skills))
+    for key, skills in ALIASES.items()
 ]
 
 
 def _alias_hits(part: str) -> set[str]:
+    """Aliases found in a folded text part; plurals count as their singular ("vélos")."""
     found: set[str] = set()
-    tokens = part.split()
-    padded = f" {part} "
+    tokens = [_singular(t) for t in part.split()]
+    padded = f" {' '.join(tokens)} "
     for key, prefix, skills in _ALIASES:
         if prefix and " " not in key:
             if any(t.startswith(key) for t in tokens):

@@ -1,0 +1,205 @@
+"""Free-text skills read through the taxonomy: abbreviations, synonyms, missing accents, typos,
+several skills in one text, and the keyword traps that must not match."""
+
+from __future__ import annotations
+
+import pytest
+
+from matching.skills import (
+    ALIAS_SCORE,
+    NormalisedSkill,
+    SkillMatch,
+    best_match,
+    concept_bits,
+    concepts,
+    normalise_skill,
+    served_needs,
+)
+from matching.vocabulary import SKILLS
+
+
+@pytest.mark.parametrize(
+    ("text", "label"),
+    [
+        ("compta", "comptabilité"),
+        ("compta asso", "comptabilité"),
+        ("tenue de la compta", "comptabilité"),
+        ("Tenue de la COMPTA", "comptabilité"),
+        ("comptable", "comptabilité"),
+        ("comptabilité", "comptabilité"),
+        ("comptabilite", "comptabilité"),
+        ("comptabilitée", "comptabilité"),  # typo
+        ("comptabilté", "comptabilité"),  # typo
+        ("CM", "réseaux sociaux"),
+        ("cm", "réseaux sociaux"),
+        ("community manager", "réseaux sociaux"),
+        ("RP", "relations presse"),
+        ("attachée de presse", "relations presse"),
+        ("photovoltaique", "photovoltaïque"),  # no accent
+        ("photovoltaïque", "photovoltaïque"),
+        ("PV", "photovoltaïque"),
+        ("répa vélo / mécanique cycles", "mécanique vélo"),
+        ("mecanique velo", "mécanique vélo"),
+        ("optimisation de tournées", "logistique"),
+        ("hygiène alimentaire (HACCP)", "hygiène alimentaire"),
+    ],
+)
+def test_normalise_skill_finds_the_taxonomy_label(text, label):
+    found = normalise_skill(text)
+    assert found.text == text
+    assert found.skill == label
+    assert found.score >= 85
+    assert label in dict(concepts(text))
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("compta", (("comptabilité", ALIAS_SCORE),)),
+        ("CM", (("réseaux sociaux", ALIAS_SCORE),)),
+        ("RP", (("relations presse", ALIAS_SCORE),)),
+        ("photovoltaique", (("photovoltaïque", 100),)),
+        ("comptabilité", (("comptabilité", 100),)),
+        ("répa vélo / mécanique cycles", (("mécanique vélo", 100),)),
+    ],
+)
+def test_concepts_exact(text, expected):
+    assert concepts(text) == expected
+
+
+def test_concepts_of_a_text_naming_several_skills_are_sorted_best_first():
+    found = concepts("comptabilité / RP")
+    assert found == (("comptabilité", 100), ("relations presse", ALIAS_SCORE))
+    assert dict(concepts("compta asso")) == {"comptabilité": ALIAS_SCORE}
+
+
+def test_every_concept_is_a_taxonomy_label():
+    for text in ("compta asso", "CM", "RP", "répa vélo / mécanique cycles", "budget prévisionnel",
+                 "fiscalité des assos", "statuts SCIC", "photovoltaique"):
+        for label, confidence in concepts(text):
+            assert label in SKILLS
+            assert 0 < confidence <= 100
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["organisation de courses cyclistes", "courses cyclistes", "poterie", "chant choral", "jardinage", ""],
+)
+def test_unrelated_texts_name_no_skill(text):
+    assert concepts(text) == ()
+    assert normalise_skill(text) == NormalisedSkill(text, None, 0)
+
+
+def test_a_cycling_race_organiser_is_not_a_bike_mechanic():
+    assert "mécanique vélo" not in dict(concepts("organisation de courses cyclistes"))
+    assert best_match("mécanique vélo", ["organisation de courses cyclistes"]) is None
+    assert best_match("répa vélo / mécanique cycles", ["organisation de courses cyclistes"]) is None
+
+
+def test_normalise_skill_within_a_narrower_taxonomy():
+    assert normalise_skill("statuts d'asso et compta", ("droit des associations",)) == NormalisedSkill(
+        "statuts d'asso et compta", "droit des associations", ALIAS_SCORE)
+    assert normalise_skill("compta", ("réseaux sociaux",)) == NormalisedSkill("compta", None, 0)
+
+
+# --- best_match -------------------------------------------------------------------------------
+
+@pytest.mark.parametrize(
+    ("needed", "offered", "via"),
+    [
+        ("compta", ["expert-comptable"], "comptabilité"),
+        ("compta", ["révision des comptes"], "comptabilité"),
+        ("tenue de la compta", ["comptabilité"], "comptabilité"),
+        ("compta asso", ["tenue de la compta", "budget prévisionnel"], "comptabilité"),
+        ("comptabilité", ["compta"], "comptabilité"),
+        ("comptabilité", ["comptabilitée"], "comptabilité"),
+        ("réseaux sociaux", ["CM"], "réseaux sociaux"),
+        ("CM", ["community management"], "réseaux sociaux"),
+        ("relations presse", ["RP"], "relations presse"),
+        ("photovoltaïque", ["photovoltaique"], "photovoltaïque"),
+        ("mécanique vélo", ["répa vélo / mécanique cycles"], "mécanique vélo"),
+        ("gestion des stocks", ["optimisation de tournées"], "logistique"),
+    ],
+)
+def test_best_match_through_the_taxonomy(needed, offered, via):
+    found = best_match(needed, offered)
+    assert found is not None
+    assert found.needed == needed
+    assert found.via == via
+    assert found.offered in offered
+    assert 85 <= found.score <= 100
+
+
+def test_best_match_picks_the_offered_skill_that_meets_the_need():
+    found = best_match("compta asso", ["graphisme", "tenue de la compta", "vidéo"])
+    assert found == SkillMatch("compta asso", "tenue de la compta", "comptabilité", ALIAS_SCORE)
+
+
+def test_best_match_keeps_the_most_confident_offer():
+    # "comptabilité" is an exact label (100); "compta" only an abbreviation (90)
+    found = best_match("comptabilité", ["compta", "comptabilité"])
+    assert found == SkillMatch("comptabilité", "comptabilité", "comptabilité", 100)
+
+
+def test_best_match_prefers_close_texts_over_a_weaker_taxonomy_match():
+    # "compta" is every word of "tenue de la compta": the texts themselves agree at 100 %,
+    # more than the abbreviation's 90 % through comptabilité
+    assert best_match("compta", ["tenue de la compta"]) == SkillMatch("compta", "tenue de la compta", None, 100)
+
+
+def test_best_match_without_taxonomy_falls_back_on_close_texts():
+    found = best_match("tournage de bols en bois", ["tournage de bols"])
+    assert found is not None
+    assert found.via is None
+    assert found.offered == "tournage de bols"
+    assert found.score >= 80
+
+
+@pytest.mark.parametrize(
+    ("needed", "offered"),
+    [
+        ("comptabilité", ["poterie", "chant choral"]),
+        ("CM", ["tenue de la compta"]),
+        ("relations presse", ["mécanique vélo", "plomberie"]),
+        ("mécanique vélo", ["organisation de courses cyclistes"]),
+        ("photovoltaïque", ["graphisme"]),
+        ("compta", []),
+    ],
+)
+def test_best_match_returns_none_for_unrelated_skills(needed, offered):
+    assert best_match(needed, offered) is None
+
+
+# --- needs served and bits --------------------------------------------------------------------
+
+def test_served_needs_in_the_order_of_the_texts():
+    assert served_needs(["CM", "tenue de la compta"]) == ("communication", "business_model")
+    assert served_needs(["tenue de la compta", "RP", "statuts"]) == (
+        "business_model", "communication", "legal_structuring")
+    assert served_needs(["compta asso"]) == ("business_model",)
+    assert served_needs(["mécanique vélo"]) == ()  # a trade skill serves no declared need
+    assert served_needs([]) == ()
+
+
+def test_concept_bits_one_bit_per_taxonomy_skill():
+    index = {label: i for i, label in enumerate(SKILLS)}
+    assert concept_bits(["compta"]) == 1 << index["comptabilité"]
+    assert concept_bits(["tenue de la compta", "CM"]) == (1 << index["comptabilité"]) | (1 << index["réseaux sociaux"])
+    assert concept_bits(["compta", "comptabilité"]) == 1 << index["comptabilité"]
+    assert concept_bits(["poterie"]) == 0
+    assert concept_bits([]) == 0
+
+
+# --- known gaps -------------------------------------------------------------------------------
+
+@pytest.mark.parametrize(
+    ("text", "label"),
+    [("réparation de vélos", "mécanique vélo"), ("vélos", "mécanique vélo"),
+     ("panneaux solaires", "photovoltaïque")],
+)
+def test_plurals_name_the_skill(text, label):
+    assert normalise_skill(text).skill == label
+
+
+def test_compta_asso_is_not_met_by_association_law():
+    assert best_match("compta asso", ["droit des associations"]) is None
