@@ -1,6 +1,7 @@
 # The app on PostgreSQL: migrations, then reference and demo data, then the server.
 # docker build -t bourse . && docker run -e DATABASE_URL=postgresql+asyncpg://user:pass@db:5432/bourse \
-#   -e BOURSE_ENV=production -e SECRET_KEY=... -p 8000:8000 bourse
+#   -e BOURSE_ENV=production -e SECRET_KEY=... -e STRIPE_API_BASE= -e STRIPE_SECRET_KEY=sk_... \
+#   -e STRIPE_PUBLISHABLE_KEY=pk_... -e STRIPE_WEBHOOK_SECRET=whsec_... -p 8000:8000 bourse
 FROM python:3.11-slim
 WORKDIR /app
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 HF_HUB_OFFLINE=1 TRANSFORMERS_OFFLINE=1

@@ -7,7 +7,7 @@ export TRANSFORMERS_OFFLINE := 1
 SWAGGER_VERSION := 5.35.0
 VENDOR := api/static/vendor/swagger-ui-dist
 
-.PHONY: run test install assets migrate seed territories lint bench clean
+.PHONY: run test install assets migrate seed territories lint bench evaluate stripe-dev reconcile clean
 
 $(BIN)/.installed: requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -47,6 +47,21 @@ territories: install
 
 bench: seed
 	$(BIN)/python benchmarks/territory_search.py
+	$(BIN)/python benchmarks/matching.py
+
+# The judged data lives outside the project: EVAL=path/to/shared/eval (default ../shared/eval).
+EVAL ?= ../shared/eval
+evaluate: install
+	$(BIN)/python -m matching.evaluate --data $(EVAL)/dev.json --territories $(EVAL)/territories.json
+
+# Pledges in development: localstripe (a fake Stripe) on 127.0.0.1:8420, in memory, posting the events
+# it emits, signed with the development STRIPE_WEBHOOK_SECRET, to the app that `make run` serves.
+stripe-dev: install
+	$(BIN)/python scripts/fake_stripe.py --port $${STRIPE_PORT:-8420} \
+	  --webhook-url http://$${HOST:-127.0.0.1}:$${PORT:-8000}/api/stripe/webhook
+
+reconcile: install
+	$(BIN)/python -m market.reconcile
 
 clean:
 	rm -rf $(VENV) var $(VENDOR)

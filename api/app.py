@@ -17,8 +17,10 @@ from litestar.static_files import create_static_files_router
 
 from api.controllers.health import health
 from api.controllers.listings import CONTROLLERS
+from api.controllers.matches import ROUTER as MATCHES
+from api.controllers.pledges import PLEDGE_HANDLERS, close_payments
 from api.controllers.reference import get_vocabulary, search_territories
-from api.deps import provide_settings, provide_territory_index
+from api.deps import provide_embedder, provide_settings, provide_territory_index
 from api.errors import EXCEPTION_HANDLERS
 from market.config import VERSION, Settings
 from market.db import create_engine
@@ -46,16 +48,20 @@ def create_app(settings: Settings | None = None) -> Litestar:
             get_vocabulary,
             search_territories,
             *CONTROLLERS,
+            MATCHES,
+            *PLEDGE_HANDLERS,
             create_static_files_router(path="/static", directories=[STATIC], include_in_schema=False),
         ],
         plugins=[SQLAlchemyPlugin(config=db_config)],
         dependencies={
             "settings": Provide(provide_settings, sync_to_thread=False),
             "territory_index": Provide(provide_territory_index),
+            "embedder": Provide(provide_embedder, sync_to_thread=False),
         },
         exception_handlers=EXCEPTION_HANDLERS,
         state=State({"settings": settings, "embedder": None}),
         on_startup=[load_model],
+        on_shutdown=[close_payments],
         openapi_config=OpenAPIConfig(
             title="Bourse aux initiatives",
             version=VERSION,

@@ -7,17 +7,28 @@ from typing import TypeVar
 import msgspec
 from litestar.datastructures import State
 from litestar.exceptions import ValidationException
+from litestar.params import SkipValidation
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from market.config import Settings
 from market.errors import InvalidField, NotFound
 from market.territories import TerritoryIndex, build_index
+from matching.semantic import Embedder
 
 MAX_ID = 2**31 - 1
 
 
 def provide_settings(state: State) -> Settings:
     return state.settings
+
+
+# Handlers take the embedder as `embedder: EmbedderDep`: a protocol, so not checked by the signature model.
+EmbedderDep = SkipValidation[Embedder | None]
+
+
+def provide_embedder(state: State) -> Embedder | None:
+    """The embedding model loaded at start-up, or None when it is unavailable."""
+    return state.get("embedder")
 
 
 _indexes: dict[str, TerritoryIndex] = {}

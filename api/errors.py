@@ -44,6 +44,7 @@ _MESSAGES = [
 ]
 _PATH = re.compile(r" - at `\$\.?([^`]*)`")
 _NAMED_FIELD = re.compile(r"(?:unknown|missing required) field `([^`]+)`")
+_MISSING_PARAMETER = re.compile(r"Missing required (\w+) parameter '([^']+)'")
 
 
 def _french(message: str) -> str:
@@ -66,6 +67,9 @@ def _field_error(message: str, key: str | None, source: str) -> dict[str, Any]:
     if at:
         message = _PATH.sub("", message)
         field = _join(field, at.group(1))
+    missing = _MISSING_PARAMETER.search(message)
+    if missing:  # a required query (header, cookie) parameter was not sent
+        return {"key": missing.group(2), "message": "paramètre obligatoire manquant", "source": missing.group(1)}
     named = _NAMED_FIELD.search(message)
     if named:
         field = _join(field, named.group(1))

@@ -12,6 +12,11 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 DEVELOPMENT_SECRET = "dev-only-secret-change-me"
+# Stripe in development: localstripe on loopback (`make stripe-dev`), with keys it accepts.
+DEVELOPMENT_STRIPE_SECRET = "sk_test_dev_localstripe"
+DEVELOPMENT_STRIPE_PUBLISHABLE = "pk_test_dev_localstripe"
+DEVELOPMENT_WEBHOOK_SECRET = "whsec_dev_localstripe"
+LOCALSTRIPE_URL = "http://127.0.0.1:8420"
 ENVIRONMENTS = ("development", "test", "production")
 
 
@@ -41,6 +46,24 @@ class Settings:
     embedding_model: str = field(default_factory=_default_model)
     log_level: str = "INFO"
     sql_echo: bool = False
+    # pledges (see README, "Pledges")
+    stripe_secret_key: str = DEVELOPMENT_STRIPE_SECRET
+    stripe_publishable_key: str = DEVELOPMENT_STRIPE_PUBLISHABLE
+    stripe_webhook_secret: str = DEVELOPMENT_WEBHOOK_SECRET
+    stripe_api_base: str = LOCALSTRIPE_URL  # empty: the real Stripe API
+    stripe_webhook_tolerance: int = 300
+    stripe_timeout: float = 10.0
+    stripe_max_retries: int = 2
+    pledge_min_cents: int = 200
+    pledge_max_cents: int = 50_000
+    pledge_abandon_hours: int = 24
+    public_url: str = "http://127.0.0.1:8000"
+    smtp_host: str = ""  # empty: receipts are not emailed
+    smtp_port: int = 25
+    smtp_user: str = ""
+    smtp_password: str = ""
+    smtp_starttls: bool = False
+    mail_from: str = "Bourse aux initiatives <ne-pas-repondre@bourse.invalid>"
 
     def __post_init__(self) -> None:
         if self.environment not in ENVIRONMENTS:
@@ -50,6 +73,21 @@ class Settings:
                 raise SettingsError("SECRET_KEY must be set to a random value of 32+ characters in production")
             if self.auto_publish:
                 raise SettingsError("AUTO_PUBLISH is a development setting and is refused in production")
+            self._check_stripe_for_production()
+        if not 50 <= self.pledge_min_cents <= self.pledge_max_cents:
+            raise SettingsError("PLEDGE_MIN_CENTS must be at least 50 and at most PLEDGE_MAX_CENTS")
+
+    def _check_stripe_for_production(self) -> None:
+        secrets = {
+            "STRIPE_SECRET_KEY": (self.stripe_secret_key, DEVELOPMENT_STRIPE_SECRET, ("sk_", "rk_")),
+            "STRIPE_PUBLISHABLE_KEY": (self.stripe_publishable_key, DEVELOPMENT_STRIPE_PUBLISHABLE, ("pk_",)),
+            "STRIPE_WEBHOOK_SECRET": (self.stripe_webhook_secret, DEVELOPMENT_WEBHOOK_SECRET, ("whsec_",)),
+        }
+        for name, (value, default, prefixes) in secrets.items():
+            if not value or value == default or not value.startswith(prefixes):
+                raise SettingsError(f"{name} must be set to the key Stripe gave you in production")
+        if self.stripe_api_base and not self.stripe_api_base.startswith("https://"):
+            raise SettingsError("STRIPE_API_BASE must be empty (the real Stripe API) or https:// in production")
 
     @property
     def is_sqlite(self) -> bool:
@@ -65,11 +103,41 @@ class Settings:
             "auto_publish": _bool(env.get("AUTO_PUBLISH", "false")),
             "log_level": env.get("LOG_LEVEL", "INFO"),
             "sql_echo": _bool(env.get("SQL_ECHO", "false")),
+            **_payment_settings(env),
         }
         if "EMBEDDING_MODEL" in env:
             values["embedding_model"] = env["EMBEDDING_MODEL"]
         values.update(overrides)
         return cls(**values)  # type: ignore[arg-type]
+
+
+def _int(env: os._Environ[str] | dict[str, str], name: str, default: int) -> int:
+    raw = env.get(name, str(default))
+    try:
+        return int(raw)
+    except ValueError:
+        raise SettingsError(f"{name} must be an integer") from None
+
+
+def _payment_settings(env: os._Environ[str] | dict[str, str]) -> dict[str, object]:
+    """Stripe, pledge bounds and the mail server, from STRIPE_*, PLEDGE_*, SMTP_* and friends."""
+    return {
+        "stripe_secret_key": env.get("STRIPE_SECRET_KEY", DEVELOPMENT_STRIPE_SECRET),
+        "stripe_publishable_key": env.get("STRIPE_PUBLISHABLE_KEY", DEVELOPMENT_STRIPE_PUBLISHABLE),
+        "stripe_webhook_secret": env.get("STRIPE_WEBHOOK_SECRET", DEVELOPMENT_WEBHOOK_SECRET),
+        "stripe_api_base": env.get("STRIPE_API_BASE", LOCALSTRIPE_URL),
+        "stripe_webhook_tolerance": _int(env, "STRIPE_WEBHOOK_TOLERANCE", 300),
+        "pledge_min_cents": _int(env, "PLEDGE_MIN_CENTS", 200),
+        "pledge_max_cents": _int(env, "PLEDGE_MAX_CENTS", 50_000),
+        "pledge_abandon_hours": _int(env, "PLEDGE_ABANDON_HOURS", 24),
+        "public_url": env.get("PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/"),
+        "smtp_host": env.get("SMTP_HOST", ""),
+        "smtp_port": _int(env, "SMTP_PORT", 25),
+        "smtp_user": env.get("SMTP_USER", ""),
+        "smtp_password": env.get("SMTP_PASSWORD", ""),
+        "smtp_starttls": _bool(env.get("SMTP_STARTTLS", "false")),
+        "mail_from": env.get("MAIL_FROM", Settings.mail_from),
+    }
 
 
 VERSION = "0.1.0"

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from sqlalchemy import ColumnElement, event, exists, func, literal, select
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
 from market.config import Settings
+
+# aiosqlite logs every statement with its parameters at DEBUG (emails...): SQLAlchemy's
+# hide_parameters does not reach it, so its logger stays at WARNING whatever LOG_LEVEL says.
+logging.getLogger("aiosqlite").setLevel(logging.WARNING)
 
 
 def create_engine(settings: Settings) -> AsyncEngine:

@@ -38,3 +38,10 @@ class InvalidTransition(Conflict):
 class Forbidden(DomainError):
     status_code = 403
     title = "Action interdite"
+
+
+class ServiceUnavailable(DomainError):
+    """An outside service (Stripe) did not answer; nothing was lost, the action can be tried again."""
+
+    status_code = 503
+    title = "Service indisponible"

@@ -5,7 +5,21 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 
 from advanced_alchemy.types import DateTimeUTC, JsonB
-from sqlalchemy import BigInteger, Boolean, Date, Float, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    CheckConstraint,
+    Date,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    String,
+    Text,
+    UniqueConstraint,
+    false,
+)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 
@@ -87,6 +101,9 @@ class ListingMixin:
     created_at: Mapped[datetime] = mapped_column(DateTimeUTC, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(DateTimeUTC, default=utcnow, onupdate=utcnow)
     published_at: Mapped[datetime | None] = mapped_column(DateTimeUTC)
+    # the text embedding (float32 bytes), computed when the listing is written, and its model
+    embedding: Mapped[bytes | None] = mapped_column(LargeBinary, deferred=True)
+    embedding_model: Mapped[str | None] = mapped_column(String(200))
 
     @classmethod
     def _organisation_fk(cls) -> Mapped[int | None]:
@@ -112,6 +129,7 @@ class Initiative(ListingMixin, Base):
     team_size: Mapped[int | None] = mapped_column(Integer)
     siren: Mapped[str | None] = mapped_column(String(9))
     rna: Mapped[str | None] = mapped_column(String(10))
+    tax_receipt_eligible: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
 
 class SupportProvider(ListingMixin, Base):
@@ -181,3 +199,115 @@ class VolunteerOffer(ListingMixin, Base):
 
 
 LISTING_MODELS = (Initiative, SupportProvider, TakeoverOpportunity, VolunteerOffer)
+
+
+# --- matches ---------------------------------------------------------------------------------
+
+
+class Match(Base):
+    """A suggested pair (initiative, candidate) and how far the two sides went together.
+
+    The candidate is a support provider, takeover opportunity or volunteer offer (`candidate_kind`
+    says which table `candidate_id` points into). Score, components, reasons and missing are the
+    engine's last word on the pair, refreshed on every read.
+    """
+
+    __tablename__ = "matches"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    initiative_id: Mapped[int] = mapped_column(Integer, ForeignKey("initiatives.id", ondelete="RESTRICT"))
+    candidate_kind: Mapped[str] = mapped_column(String(20))
+    candidate_id: Mapped[int] = mapped_column(Integer)
+    score: Mapped[int] = mapped_column(Integer, default=0)
+    components: Mapped[dict] = mapped_column(JsonB, default=dict)
+    reasons: Mapped[list[str]] = mapped_column(JsonB, default=list)
+    missing: Mapped[list[str]] = mapped_column(JsonB, default=list)
+    status: Mapped[str] = mapped_column(String(20), default="suggested", index=True)
+    initiative_interest_at: Mapped[datetime | None] = mapped_column(DateTimeUTC)
+    candidate_interest_at: Mapped[datetime | None] = mapped_column(DateTimeUTC)
+    created_at: Mapped[datetime] = mapped_column(DateTimeUTC, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(DateTimeUTC, default=utcnow, onupdate=utcnow)
+    events: Mapped[list[MatchEvent]] = relationship(
+        cascade="all, delete-orphan", lazy="selectin", order_by="MatchEvent.id"
+    )
+    __table_args__ = (
+        UniqueConstraint("initiative_id", "candidate_kind", "candidate_id", name="uq_matches_pair"),
+        Index("ix_matches_candidate", "candidate_kind", "candidate_id"),
+    )
+
+
+class MatchEvent(Base):
+    """One change of a match's status: which side moved it, from what, to what, when."""
+
+    __tablename__ = "match_events"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    match_id: Mapped[int] = mapped_column(Integer, ForeignKey("matches.id", ondelete="CASCADE"), index=True)
+    side: Mapped[str] = mapped_column(String(12))
+    from_status: Mapped[str] = mapped_column(String(20))
+    to_status: Mapped[str] = mapped_column(String(20))
+    at: Mapped[datetime] = mapped_column(DateTimeUTC, default=utcnow)
+
+
+# --- pledges -------------------------------------------------------------------------------
+
+PLEDGE_STATES = ("pending", "succeeded", "failed", "refunded", "partially_refunded")
+SETTLED_STATES = ("succeeded", "partially_refunded", "refunded")
+
+
+class Pledge(Base):
+    """A funder's card pledge to an initiative. Written `pending` before Stripe is called."""
+
+    __tablename__ = "pledges"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    initiative_id: Mapped[int] = mapped_column(
+        Integer, ForeignKey("initiatives.id", ondelete="RESTRICT"), index=True
+    )
+    amount_cents: Mapped[int] = mapped_column(BigInteger)
+    currency: Mapped[str] = mapped_column(String(3), default="eur")
+    email: Mapped[str | None] = mapped_column(String(254))  # null once anonymised
+    display_name: Mapped[str | None] = mapped_column(String(120))
+    message: Mapped[str | None] = mapped_column(Text)
+    anonymous: Mapped[bool] = mapped_column(Boolean, default=False)
+    status: Mapped[str] = mapped_column(String(20), default="pending", index=True)
+    payment_intent_id: Mapped[str | None] = mapped_column(String(255), unique=True)
+    charge_id: Mapped[str | None] = mapped_column(String(255), index=True)
+    refunded_cents: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
+    disputed: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    failure_reason: Mapped[str | None] = mapped_column(String(100))
+    # random, in the idempotency keys and the intent's metadata: unique across databases sharing a
+    # Stripe account (ids are not), so another environment's intent or event is never taken for ours
+    stripe_reference: Mapped[str] = mapped_column(String(32), unique=True)
+    receipt_token: Mapped[str] = mapped_column(String(64), unique=True)
+    receipt_emailed_at: Mapped[datetime | None] = mapped_column(DateTimeUTC)
+    created_at: Mapped[datetime] = mapped_column(DateTimeUTC, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(DateTimeUTC, default=utcnow, onupdate=utcnow)
+    settled_at: Mapped[datetime | None] = mapped_column(DateTimeUTC)
+    __table_args__ = (
+        CheckConstraint("amount_cents > 0", name="ck_pledges_amount_positive"),
+        CheckConstraint("refunded_cents >= 0 AND refunded_cents <= amount_cents", name="ck_pledges_refund_bounds"),
+    )
+
+
+class PledgeRefund(Base):
+    """One Stripe refund of a pledge, made here by an admin or seen in a charge.refunded event."""
+
+    __tablename__ = "pledge_refunds"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    pledge_id: Mapped[int] = mapped_column(Integer, ForeignKey("pledges.id", ondelete="RESTRICT"), index=True)
+    stripe_refund_id: Mapped[str] = mapped_column(String(255), unique=True)
+    amount_cents: Mapped[int] = mapped_column(BigInteger)
+    status: Mapped[str] = mapped_column(String(30))
+    source: Mapped[str] = mapped_column(String(20))  # admin | stripe
+    reason: Mapped[str | None] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(DateTimeUTC, default=utcnow)
+    __table_args__ = (CheckConstraint("amount_cents > 0", name="ck_pledge_refunds_amount_positive"),)
+
+
+class StripeEvent(Base):
+    """Each Stripe event id, stored once (the primary key) when it is applied."""
+
+    __tablename__ = "stripe_events"
+    id: Mapped[str] = mapped_column(String(255), primary_key=True)
+    type: Mapped[str] = mapped_column(String(100))
+    pledge_id: Mapped[int | None] = mapped_column(Integer)
+    outcome: Mapped[str] = mapped_column(String(30))
+    received_at: Mapped[datetime] = mapped_column(DateTimeUTC, default=utcnow)

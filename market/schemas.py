@@ -52,6 +52,9 @@ TeamSize = Annotated[int, Meta(ge=1, le=100_000)]
 RadiusKm = Annotated[int, Meta(ge=0, le=1000)]
 Capacity = Annotated[int, Meta(ge=0, le=10_000)]
 Hours = Annotated[int, Meta(ge=0, le=100_000)]
+TaxReceiptEligible = Annotated[bool, Meta(description=(
+    "Déclaré par le porteur : l'organisme est d'intérêt général et peut délivrer un reçu fiscal "
+    "(associations et collectivités seulement ; règle : GET /api/initiatives/{id}/funding)"))]
 
 
 class Contact(Body):
@@ -126,6 +129,7 @@ class InitiativeCreate(Body):
     team_size: TeamSize | None = None
     siren: Siren | None = None
     rna: Rna | None = None
+    tax_receipt_eligible: TaxReceiptEligible = False
 
 
 class InitiativeUpdate(Body):
@@ -144,6 +148,7 @@ class InitiativeUpdate(Body):
     team_size: TeamSize | None | UnsetType = UNSET
     siren: Siren | None | UnsetType = UNSET
     rna: Rna | None | UnsetType = UNSET
+    tax_receipt_eligible: TaxReceiptEligible | UnsetType = UNSET
 
 
 class InitiativeOut(ListingOut, kw_only=True):
@@ -161,6 +166,7 @@ class InitiativeOut(ListingOut, kw_only=True):
     team_size: int | None
     siren: str | None
     rna: str | None
+    tax_receipt_eligible: bool
 
 
 # --- support providers ----------------------------------------------------------------------

@@ -7,6 +7,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+import anyio
 import msgspec
 from sqlalchemy import func, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
@@ -18,6 +19,7 @@ from market.config import Settings
 from market.models import Commune, Department, Epci, Organisation, Region
 from market.services import listings, moderation
 from market.services.common import KindSpec
+from matching.semantic import Embedder, load_embedder
 
 DATA = Path(__file__).parent / "data"
 TERRITORIES = DATA / "territories.json.gz"
@@ -67,24 +69,29 @@ def _commune_row(c: dict[str, Any]) -> dict[str, Any]:
 
 
 async def load_demo(session: AsyncSession, settings: Settings, data_dir: Path = DATA, progress: bool = True) -> int:
+    """Upsert the demo listings, each written as the API writes it: with its text embedding, from
+    the configured model (none when it cannot load)."""
     items = [(listings.KINDS[resource], entry) for resource, name in DEMO_FILES.items()
              if (data_dir / name).exists()
              for entry in json.loads((data_dir / name).read_text(encoding="utf-8"))]
-    for spec, entry in tqdm(items, desc="annonces de démonstration", unit=" annonces", disable=not progress):
-        await _upsert_listing(session, spec, entry, settings)
+    embedder = await anyio.to_thread.run_sync(load_embedder, settings.embedding_model)
+    desc = "annonces de démonstration" + (" (avec vecteurs)" if embedder else " (sans vecteurs : modèle indisponible)")
+    for spec, entry in tqdm(items, desc=desc, unit=" annonces", disable=not progress):
+        await _upsert_listing(session, spec, entry, settings, embedder)
     return len(items)
 
 
-async def _upsert_listing(session: AsyncSession, spec: KindSpec, entry: dict[str, Any], settings: Settings) -> None:
+async def _upsert_listing(session: AsyncSession, spec: KindSpec, entry: dict[str, Any], settings: Settings,
+                          embedder: Embedder | None) -> None:
     entry = dict(entry)
     slug = entry.pop("slug")
     organisation = await _organisation(session, entry.pop("organisation", None))
     existing = await session.scalar(select(spec.model.id).where(spec.model.slug == slug))
     if existing is None:
         item = await listings.create(session, spec, msgspec.convert(entry, spec.create), settings, slug=slug,
-                                     organisation_id=organisation.id if organisation else None)
+                                     organisation_id=organisation.id if organisation else None, embedder=embedder)
     else:
-        item = await listings.update(session, spec, existing, msgspec.convert(entry, spec.update))
+        item = await listings.update(session, spec, existing, msgspec.convert(entry, spec.update), embedder=embedder)
         item.organisation_id = organisation.id if organisation else None
     if item.status != "published":
         moderation.transition(item, "published")

@@ -23,8 +23,9 @@ from market.config import ROOT, Settings
 from market.db import create_engine
 from seeds.loader import load_territories
 
-LISTING_TABLES = ("support_provider_areas", "initiatives", "support_providers", "takeover_opportunities",
-                  "volunteer_offers", "organisations")
+LISTING_TABLES = ("stripe_events", "pledge_refunds", "pledges",
+                  "match_events", "matches", "support_provider_areas", "initiatives", "support_providers",
+                  "takeover_opportunities", "volunteer_offers", "organisations")
 
 
 def run(coro):
@@ -100,3 +101,7 @@ def pytest_report_header() -> str:
     return f"database: {os.environ.get('DATABASE_URL') or 'SQLite (temporary file)'}"
 
 
+
+
+# The pledge tests' fixtures and helpers (tests/stripe_fixtures.py): their asserts are rewritten too.
+pytest.register_assert_rewrite("tests.stripe_fixtures")

@@ -28,4 +28,6 @@ def test_production_refuses_default_secret_and_auto_publish() -> None:
         Settings(environment="production")
     with pytest.raises(SettingsError, match="AUTO_PUBLISH"):
         Settings(environment="production", secret_key="x" * 40, auto_publish=True)
-    assert Settings(environment="production", secret_key="x" * 40).environment == "production"
+    stripe = {"stripe_secret_key": "sk_live_x", "stripe_publishable_key": "pk_live_x",
+              "stripe_webhook_secret": "whsec_x", "stripe_api_base": ""}
+    assert Settings(environment="production", secret_key="x" * 40, **stripe).environment == "production"

@@ -12,7 +12,7 @@ from litestar.params import Parameter
 from litestar.response import Stream
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from api.deps import parse_id, strict_body
+from api.deps import EmbedderDep, parse_id, strict_body
 from api.export import csv_chunks, geojson_chunks
 from market.config import Settings
 from market.services import listings
@@ -49,8 +49,10 @@ def listing_controller(spec: KindSpec) -> type[Controller]:
                           headers={"Content-Disposition": f'attachment; filename="{spec.resource}.csv"'})
 
         @post("/", summary=f"Créer une annonce ({spec.label})")
-        async def create(self, db_session: AsyncSession, settings: Settings, data: Create, body: bytes) -> Out:
-            item = await listings.create(db_session, spec, strict_body(body, Create), settings)
+        async def create(
+            self, db_session: AsyncSession, settings: Settings, embedder: EmbedderDep, data: Create, body: bytes
+        ) -> Out:
+            item = await listings.create(db_session, spec, strict_body(body, Create), settings, embedder=embedder)
             return spec.to_out(item)
 
         @get("/{listing_id:str}", summary=f"Lire une annonce ({spec.label})")
@@ -59,8 +61,11 @@ def listing_controller(spec: KindSpec) -> type[Controller]:
             return spec.to_out(item)
 
         @patch("/{listing_id:str}", summary=f"Modifier une annonce ({spec.label})")
-        async def update(self, db_session: AsyncSession, listing_id: str, data: Update, body: bytes) -> Out:
-            item = await listings.update(db_session, spec, parse_id(listing_id, spec.label), strict_body(body, Update))
+        async def update(
+            self, db_session: AsyncSession, embedder: EmbedderDep, listing_id: str, data: Update, body: bytes
+        ) -> Out:
+            listing = parse_id(listing_id, spec.label)
+            item = await listings.update(db_session, spec, listing, strict_body(body, Update), embedder=embedder)
             return spec.to_out(item)
 
         @delete("/{listing_id:str}", status_code=200, summary=f"Archiver une annonce ({spec.label})")

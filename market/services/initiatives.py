@@ -6,7 +6,9 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from market.errors import InvalidField
 from market.models import Initiative
+from market.receipts import TAX_RECEIPT_ORG_FORMS
 from market.schemas import InitiativeCreate, InitiativeOut, InitiativePage, InitiativeUpdate
 from market.services.common import (
     KindSpec,
@@ -34,6 +36,17 @@ async def _own(session: AsyncSession, item: Initiative, name: str, value: Any) -
 
 async def apply(session: AsyncSession, item: Initiative, fields: dict[str, Any]) -> None:
     await apply_fields(session, item, fields, text_fields=("title", "description"), own=_own)
+    check_tax_receipt(item)
+
+
+def check_tax_receipt(item: Initiative) -> None:
+    """Only organisations of general interest issue reçus fiscaux: the owner's declaration is refused
+    for forms that cannot be one (companies, cooperatives, informal groups)."""
+    if item.tax_receipt_eligible and item.org_form not in TAX_RECEIPT_ORG_FORMS:
+        raise InvalidField(
+            "seuls les associations et les organismes publics d'intérêt général peuvent délivrer un reçu fiscal",
+            field="tax_receipt_eligible",
+        )
 
 
 def to_out(item: Initiative) -> InitiativeOut:
@@ -53,6 +66,7 @@ def to_out(item: Initiative) -> InitiativeOut:
         team_size=item.team_size,
         siren=item.siren,
         rna=item.rna,
+        tax_receipt_eligible=bool(item.tax_receipt_eligible),
     )
 
 

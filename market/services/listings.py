@@ -15,12 +15,14 @@ from market.models import utcnow
 from market.search import SearchQuery, apply_search, index_listing
 from market.services import moderation
 from market.services.common import KindSpec, new_slug, sent_fields
+from market.services.embeddings import embed_listing
 from market.services.initiatives import SPEC as INITIATIVES
 from market.services.support_providers import SPEC as SUPPORT_PROVIDERS
 from market.services.support_providers import area_condition
 from market.services.takeovers import SPEC as TAKEOVERS
 from market.services.volunteer_offers import SPEC as VOLUNTEER_OFFERS
 from market.territories import resolve
+from matching.semantic import Embedder
 
 KINDS: dict[str, KindSpec] = {s.resource: s for s in (INITIATIVES, SUPPORT_PROVIDERS, TAKEOVERS, VOLUNTEER_OFFERS)}
 SORTS = ("relevance", "newest", "oldest", "title")
@@ -119,6 +121,7 @@ async def create(
     *,
     slug: str | None = None,
     organisation_id: int | None = None,
+    embedder: Embedder | None = None,
 ) -> Any:
     item = spec.model(status="pending_review", organisation_id=organisation_id)
     await spec.apply(session, item, sent_fields(data))
@@ -126,11 +129,13 @@ async def create(
     session.add(item)
     if settings.auto_publish:
         moderation.transition(item, "published")
-    await _save(session, spec, item)
+    await _save(session, spec, item, embedder)
     return item
 
 
-async def update(session: AsyncSession, spec: KindSpec, listing_id: int, data: msgspec.Struct) -> Any:
+async def update(
+    session: AsyncSession, spec: KindSpec, listing_id: int, data: msgspec.Struct, *, embedder: Embedder | None = None
+) -> Any:
     item = await load(session, spec, listing_id)
     if item.status in ("archived", "merged"):
         raise InvalidField(
@@ -141,7 +146,7 @@ async def update(session: AsyncSession, spec: KindSpec, listing_id: int, data: m
     if fields:
         await spec.apply(session, item, fields)
         item.updated_at = utcnow()
-        await _save(session, spec, item)
+        await _save(session, spec, item, embedder)
     return item
 
 
@@ -153,8 +158,11 @@ async def archive(session: AsyncSession, spec: KindSpec, listing_id: int) -> Any
     return item
 
 
-async def _save(session: AsyncSession, spec: KindSpec, item: Any) -> None:
+async def _save(session: AsyncSession, spec: KindSpec, item: Any, embedder: Embedder | None) -> None:
+    """Derived fields, written with the listing: search text and index, and the text embedding
+    (computed here, in a worker thread, never when ranking)."""
     item.search_text = spec.search_body(item)
+    await embed_listing(session, spec.kind, item, embedder)
     await session.flush()
     await session.refresh(item)
     await index_listing(session, spec.kind, item.id, getattr(item, spec.title_attr), item.search_text)

@@ -1,0 +1,85 @@
+"""Matches: ranked candidates of an initiative, ranked initiatives of a candidate, why a pair
+does or does not match, and the cooperation levels either party moves a match through.
+
+Accounts do not exist yet: the PATCH body names the acting party (`side`). The accounts issue
+will take the side from the signed-in member here; the service already takes it as a parameter.
+"""
+
+from typing import Annotated
+
+from litestar import Router, get, patch
+from litestar.handlers import HTTPRouteHandler
+from litestar.params import Parameter
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from api.deps import MAX_ID, EmbedderDep, parse_id, strict_body
+from market.match_schemas import CandidateKind, Explain, MatchOut, MatchPage, MatchUpdate
+from market.services import matches
+from market.services.common import KindSpec
+from market.services.matching import CANDIDATE_SPECS
+from market.services.vectors import model_id
+
+Limit = Annotated[int, Parameter(ge=1, le=100, description="Nombre de rapprochements au plus (par type)")]
+KindFilter = Annotated[
+    CandidateKind | None, Parameter(description="Type de partenaire ; sans ce paramètre, les trois types")
+]
+CandidateId = Annotated[int, Parameter(ge=1, le=MAX_ID, description="Identifiant de l'annonce partenaire")]
+
+
+@get("/api/initiatives/{listing_id:str}/matches", summary="Rapprochements classés d'une initiative")
+async def initiative_matches(
+    db_session: AsyncSession, embedder: EmbedderDep, listing_id: str, kind: KindFilter = None, limit: Limit = 20
+) -> MatchPage:
+    initiative_id = parse_id(listing_id, "initiative")
+    return await matches.for_initiative(db_session, initiative_id, kind, limit=limit, model=model_id(embedder))
+
+
+@get("/api/initiatives/{listing_id:str}/matches/explain", summary="Pourquoi une paire correspond ou non")
+async def explain_match(
+    db_session: AsyncSession,
+    embedder: EmbedderDep,
+    listing_id: str,
+    candidate_kind: CandidateKind,
+    candidate_id: CandidateId,
+) -> Explain:
+    initiative_id = parse_id(listing_id, "initiative")
+    return await matches.explain(db_session, initiative_id, candidate_kind, candidate_id, model=model_id(embedder))
+
+
+def candidate_matches(spec: KindSpec) -> HTTPRouteHandler:
+    @get(f"/api/{spec.resource}/{{listing_id:str}}/matches", summary=f"Initiatives classées ({spec.label})",
+         name=f"{spec.kind}-matches")
+    async def handler(db_session: AsyncSession, embedder: EmbedderDep, listing_id: str,
+                      limit: Limit = 20) -> MatchPage:
+        candidate_id = parse_id(listing_id, spec.label)
+        return await matches.for_candidate(db_session, spec.kind, candidate_id, limit=limit, model=model_id(embedder))
+
+    return handler
+
+
+@get("/api/matches/{match_id:str}", summary="Un rapprochement, tel que les deux parties le voient")
+async def read_match(db_session: AsyncSession, embedder: EmbedderDep, match_id: str) -> MatchOut:
+    return await matches.read(db_session, parse_id(match_id, "rapprochement"), model=model_id(embedder))
+
+
+@patch("/api/matches/{match_id:str}", summary="Faire avancer un rapprochement (l'une des parties)")
+async def move_match(
+    db_session: AsyncSession, embedder: EmbedderDep, match_id: str, data: MatchUpdate, body: bytes
+) -> MatchOut:
+    change = strict_body(body, MatchUpdate)
+    return await matches.move(
+        db_session, parse_id(match_id, "rapprochement"), change.status, change.side, model=model_id(embedder)
+    )
+
+
+ROUTER = Router(
+    path="/",
+    route_handlers=[
+        initiative_matches,
+        explain_match,
+        *(candidate_matches(spec) for spec in CANDIDATE_SPECS.values()),
+        read_match,
+        move_match,
+    ],
+    tags=["rapprochements"],
+)

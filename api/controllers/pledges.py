@@ -1,0 +1,101 @@
+"""Pledge routes: create and retry, read, funding, the Stripe webhook and the receipt page."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from litestar import Controller, Litestar, Request, Response, get, post
+from litestar.background_tasks import BackgroundTask
+from litestar.datastructures import State
+from litestar.di import Provide
+from litestar.openapi.datastructures import ResponseSpec
+from litestar.params import Parameter
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+
+from api.deps import parse_id, strict_body
+from market.config import Settings
+from market.errors import InvalidField
+from market.mailer import send_receipts
+from market.payments import BadSignature, PaymentGateway, StripeGateway
+from market.pledge_schemas import FundingOut, PledgeCreate, PledgeOut, PledgeRetry, PledgeStarted, WebhookAck
+from market.receipts import page_html
+from market.services import pledges, stripe_events
+
+
+def provide_payments(state: State) -> PaymentGateway:
+    if state.get("payments") is None:
+        state.payments = StripeGateway(state.settings)
+    return state.payments
+
+
+async def close_payments(app: Litestar) -> None:
+    if app.state.get("payments") is not None:
+        await app.state.payments.close()
+
+
+STRIPE_DOWN = {202: ResponseSpec(data_container=PledgeStarted, description=(
+    "Stripe n'a pas répondu : la promesse est gardée en attente (`client_secret` nul, `detail` l'explique) ; "
+    "`retry_url` prépare de nouveau le paiement"))}
+
+
+def _started(started: PledgeStarted) -> Response[PledgeStarted]:
+    """201 with the client secret; 202 when Stripe did not answer (the pledge is kept: a 2xx commits)."""
+    if started.client_secret:
+        return Response(started, status_code=201)
+    return Response(started, status_code=202, headers={"Retry-After": "60"})
+
+
+class PledgeController(Controller):
+    tags = ["pledges"]
+    dependencies = {"payments": Provide(provide_payments, sync_to_thread=False)}
+
+    @post("/api/initiatives/{listing_id:str}/pledges", status_code=201, responses=STRIPE_DOWN,
+          summary="Promettre un don à une initiative (paiement par carte avec Stripe)")
+    async def create(self, db_session: AsyncSession, settings: Settings, payments: PaymentGateway,
+                     listing_id: str, data: PledgeCreate, body: bytes) -> Response[PledgeStarted]:
+        started = await pledges.create(db_session, payments, settings, parse_id(listing_id, "initiative"),
+                                       strict_body(body, PledgeCreate))
+        return _started(started)
+
+    @post("/api/pledges/{pledge_id:str}/payment", status_code=201, responses=STRIPE_DOWN,
+          summary="Préparer de nouveau le paiement d'une promesse restée en attente")
+    async def retry(self, db_session: AsyncSession, settings: Settings, payments: PaymentGateway,
+                    pledge_id: str, data: PledgeRetry, body: bytes) -> Response[PledgeStarted]:
+        retry = strict_body(body, PledgeRetry)
+        return _started(await pledges.retry_payment(db_session, payments, settings,
+                                                    parse_id(pledge_id, "promesse"), retry.token))
+
+    @get("/api/pledges/{pledge_id:str}", summary="L'état d'une promesse de don")
+    async def read(self, db_session: AsyncSession, pledge_id: str) -> PledgeOut:
+        return await pledges.read(db_session, parse_id(pledge_id, "promesse"))
+
+    @get("/api/initiatives/{listing_id:str}/funding",
+         summary="Financement d'une initiative : objectif, montant réuni, nombre de promesses, reçu fiscal")
+    async def funding(self, db_session: AsyncSession, settings: Settings, listing_id: str) -> FundingOut:
+        return await pledges.funding(db_session, settings, parse_id(listing_id, "initiative"))
+
+    @post("/api/stripe/webhook", status_code=200, summary="Événements Stripe (signés), chacun appliqué une fois")
+    async def webhook(self, request: Request, db_session: AsyncSession, db_engine: AsyncEngine, settings: Settings,
+                      payments: PaymentGateway, body: bytes) -> Response[WebhookAck]:
+        try:
+            event = payments.verify_event(body, request.headers.get("stripe-signature"))
+        except BadSignature:
+            raise InvalidField("signature Stripe absente, fausse ou hors du délai de tolérance",
+                               field="Stripe-Signature", source="header") from None
+        applied = await stripe_events.handle(db_session, event)
+        task = None
+        if applied.newly_settled:  # mailed after the response, so after the commit
+            factory = async_sessionmaker(db_engine, expire_on_commit=False)
+            task = BackgroundTask(send_receipts, factory, settings, applied.newly_settled)
+        return Response(WebhookAck(received=True, outcome=applied.outcome), background=task)
+
+
+@get("/pledges/{pledge_id:str}/receipt", media_type="text/html; charset=utf-8", tags=["pledges"],
+     summary="Page du reçu de la promesse (lien envoyé au donateur)")
+async def receipt_page(db_session: AsyncSession, settings: Settings, pledge_id: str,
+                       token: Annotated[str, Parameter(min_length=16, max_length=64)]) -> str:
+    view = await pledges.receipt_view(db_session, settings, parse_id(pledge_id, "promesse"), token)
+    return page_html(view)
+
+
+PLEDGE_HANDLERS = [PledgeController, receipt_page]

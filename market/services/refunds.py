@@ -1,0 +1,65 @@
+"""Refunds of a paid pledge, full or partial, through Stripe, recorded; never more than was paid.
+
+Called by `python -m market.refund` today and by the admin route once accounts exist (issue 5).
+The pledge row is locked for the whole check-refund-record sequence, so two admins refunding the
+same pledge at once are served one after the other and the second sees the first's refund.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from market.errors import Conflict, InvalidField, InvalidTransition, NotFound, ServiceUnavailable
+from market.models import PledgeRefund, utcnow
+from market.payments import PaymentGateway, PaymentRefused, PaymentUnavailable
+from market.receipts import euros
+from market.services import pledge_states as states
+
+log = logging.getLogger("bourse.pledges")
+REFUNDABLE = ("succeeded", "partially_refunded")
+
+
+async def refund_pledge(session: AsyncSession, gateway: PaymentGateway, pledge_id: int,
+                        amount_cents: int | None = None, reason: str | None = None) -> PledgeRefund:
+    """Refund `amount_cents` (everything left when None) of a paid pledge."""
+    pledge = await states.lock(session, pledge_id)
+    if pledge is None:
+        raise NotFound(f"promesse {pledge_id} introuvable")
+    if pledge.status not in REFUNDABLE or not pledge.payment_intent_id:
+        raise InvalidTransition("seule une promesse payée et pas entièrement remboursée peut être remboursée",
+                                field="status")
+    try:
+        intent = await gateway.retrieve_intent(pledge.payment_intent_id)
+    except PaymentUnavailable as exc:
+        raise ServiceUnavailable("Stripe ne répond pas : rien n'a été remboursé, réessayez plus tard") from exc
+    # Stripe's own total counts refunds made elsewhere (the dashboard) whose event has not come yet.
+    already = max(pledge.refunded_cents, intent.amount_refunded)
+    remaining = pledge.amount_cents - already
+    amount = remaining if amount_cents is None else amount_cents
+    if amount <= 0 or amount > remaining:
+        raise InvalidField(f"le remboursement doit être compris entre 0,01 € et ce qui reste à rembourser, "
+                           f"{euros(remaining)}", field="amount_cents")
+    count = await session.scalar(select(func.count()).where(PledgeRefund.pledge_id == pledge.id))
+    key = f"pledge-{pledge.id}-{pledge.stripe_reference}-refund-{(count or 0) + 1}-{amount}"
+    try:
+        refund = await gateway.refund(intent_id=pledge.payment_intent_id, amount_cents=amount,
+                                      idempotency_key=key, pledge_id=pledge.id)
+    except PaymentRefused as exc:
+        raise Conflict(f"Stripe a refusé le remboursement : {exc}") from exc
+    except PaymentUnavailable as exc:
+        raise ServiceUnavailable("Stripe ne répond pas : réessayez ; la même demande ne rembourse "
+                                 "qu'une fois (clé d'idempotence)") from exc
+    await states.record_refund(session, pledge.id, refund, source="admin", reason=reason)
+    total = min(already + refund.amount, pledge.amount_cents)
+    pledge.refunded_cents = total
+    pledge.status = "refunded" if total >= pledge.amount_cents else "partially_refunded"
+    pledge.charge_id = pledge.charge_id or intent.charge_id
+    pledge.updated_at = utcnow()
+    await session.flush()
+    log.info("pledge %s refunded %s cents (refund %s)", pledge.id, refund.amount, refund.id)
+    row = await session.scalar(select(PledgeRefund).where(PledgeRefund.stripe_refund_id == refund.id))
+    assert row is not None
+    return row

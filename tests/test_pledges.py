@@ -1,0 +1,241 @@
+"""Pledges over HTTP against localstripe: create, read, funding, reçu fiscal, receipt page and email,
+bad input (a 4xx naming the field, nothing stored) and logs free of personal data and secrets."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+import pytest
+import stripe
+from litestar.testing import TestClient
+
+from market.payments import StripeGateway
+from market.receipts import TAX_RECEIPT_RULE
+from tests.stripe_fixtures import (
+    STRIPE_SECRET,
+    WEBHOOK_SECRET,
+    Mailbox,
+    deliver,
+    new_initiative,
+    new_pledge,
+    pay,
+    sql,
+    stripe_events_of,
+)
+
+pytest_plugins = ("tests.stripe_fixtures",)
+PROBLEM = "application/problem+json"
+
+
+def pledge_rows(database_url: str) -> int:
+    return sql(database_url, "SELECT count(*) FROM pledges")[0][0]
+
+
+def assert_refused(response: Any, status: int, field: str | None) -> dict[str, Any]:
+    assert response.status_code == status, response.text
+    assert response.headers["content-type"].startswith(PROBLEM)
+    body = response.json()
+    if field is not None:
+        assert body["field"] == field, body
+        assert body["extra"][0]["key"] == field, body
+    return body
+
+
+class RecordingGateway:
+    """The real adapter, recording what the services ask of it."""
+
+    def __init__(self, inner: StripeGateway) -> None:
+        self.inner, self.calls = inner, []
+        self.publishable_key = inner.publishable_key
+
+    def __getattr__(self, name: str) -> Any:
+        method = getattr(self.inner, name)
+
+        async def recorded(*args: Any, **kwargs: Any) -> Any:
+            self.calls.append((name, kwargs))
+            return await method(*args, **kwargs)
+
+        return recorded
+
+
+def test_create_writes_pledge_then_payment_intent(pay_client: TestClient, pay_settings, sdk: stripe.StripeClient):
+    recorder = RecordingGateway(StripeGateway(pay_settings))
+    pay_client.app.state.payments = recorder
+    item = new_initiative(pay_client)
+    response = new_pledge(pay_client, item["id"], amount_cents=2000, message="  Bon courage !  ")
+    assert response.status_code == 201, response.text
+    body = response.json()
+    assert body["client_secret"].startswith("pi_") and "_secret_" in body["client_secret"]
+    assert body["publishable_key"] == "pk_test_pledges"
+    assert body["status"] == "pending" and body["amount_cents"] == 2000
+    assert body["receipt_url"].startswith(f"http://bourse.test/pledges/{body['pledge_id']}/receipt?token=")
+
+    name, kwargs = recorder.calls[0]
+    assert name == "create_intent"
+    [(intent_id, message, reference)] = sql(pay_settings.database_url,
+                                            "SELECT payment_intent_id, message, stripe_reference FROM pledges")
+    assert kwargs["idempotency_key"] == f"pledge-{body['pledge_id']}-{reference}-create"
+    assert (kwargs["pledge_id"], kwargs["pledge_ref"]) == (body["pledge_id"], reference)
+    assert message == "Bon courage !"
+    intent = sdk.v1.payment_intents.retrieve(intent_id)
+    assert intent.metadata["pledge_id"] == str(body["pledge_id"]) and intent.metadata["pledge_ref"] == reference
+    assert (intent.amount, intent.currency) == (2000, "eur")
+
+    state = pay_client.get(f"/api/pledges/{body['pledge_id']}").json()
+    assert state["status"] == "pending" and state["display_name"] == "Dominique"
+    assert "email" not in state and "funder@example.org" not in str(state)
+
+
+def test_paid_pledge_is_counted_mailed_and_has_a_receipt(pay_client: TestClient, pay_settings, sdk, mailbox: Mailbox):
+    item = new_initiative(pay_client, org_form="association", tax_receipt_eligible=True)
+    assert item["tax_receipt_eligible"] is True
+    before = pay_client.get(f"/api/initiatives/{item['id']}/funding").json()
+    assert before == {**before, "goal_cents": 2_500_000, "raised_cents": 0, "pledges_count": 0,
+                      "accepts_pledges": True, "tax_receipt_eligible": True, "tax_receipt_rule": TAX_RECEIPT_RULE,
+                      "min_pledge_cents": 200, "max_pledge_cents": 50_000}
+    started = new_pledge(pay_client, item["id"], amount_cents=1500).json()
+    intent_id = started["client_secret"].split("_secret_")[0]
+    assert pay(sdk, intent_id).status == "succeeded"
+    [succeeded] = stripe_events_of(sdk, intent_id, "payment_intent.succeeded")
+    assert deliver(pay_client, succeeded).json() == {"received": True, "outcome": "applied"}
+
+    assert pay_client.get(f"/api/pledges/{started['pledge_id']}").json()["status"] == "succeeded"
+    after = pay_client.get(f"/api/initiatives/{item['id']}/funding").json()
+    assert (after["raised_cents"], after["pledges_count"]) == (1500, 1)
+
+    [mail] = mailbox.wait(1)
+    assert mail["To"] == "funder@example.org"
+    assert "Reçu de votre promesse de don" in mail["Subject"]
+    text = mail.get_content()
+    assert "15,00\u00a0€" in text and started["receipt_url"] in text and "Bonjour Dominique," in text
+    assert "déclare pouvoir délivrer un reçu fiscal" in text
+
+    path = started["receipt_url"].removeprefix("http://bourse.test")
+    page = pay_client.get(path)
+    assert page.status_code == 200 and page.headers["content-type"].startswith("text/html")
+    assert "Reçu de votre promesse de don" in page.text and "payée" in page.text and "15,00" in page.text
+    assert pay_client.get(path.split("token=")[0] + "token=" + "x" * 32).status_code == 404
+    assert pay_client.get(path.split("?")[0]).status_code == 400
+
+
+def test_anonymous_pledge_hides_the_name(pay_client: TestClient):
+    item = new_initiative(pay_client)
+    started = new_pledge(pay_client, item["id"], anonymous=True).json()
+    assert pay_client.get(f"/api/pledges/{started['pledge_id']}").json()["display_name"] is None
+
+
+def test_tax_receipt_declaration_is_shown_and_limited_to_general_interest_forms(client: TestClient):
+    item = new_initiative(client)
+    assert item["tax_receipt_eligible"] is False
+    assert client.get(f"/api/initiatives/{item['id']}/funding").json()["tax_receipt_eligible"] is False
+    response = client.patch(f"/api/initiatives/{item['id']}", json={"tax_receipt_eligible": True})
+    assert response.status_code == 200 and response.json()["tax_receipt_eligible"] is True
+    assert client.get(f"/api/initiatives/{item['id']}/funding").json()["tax_receipt_eligible"] is True
+    refused = client.patch(f"/api/initiatives/{item['id']}", json={"org_form": "commercial_company"})
+    assert_refused(refused, 400, "tax_receipt_eligible")
+    assert client.get(f"/api/initiatives/{item['id']}").json()["org_form"] == "association"
+    created = client.post("/api/initiatives", json={**_body(), "org_form": "scop", "tax_receipt_eligible": True})
+    assert_refused(created, 400, "tax_receipt_eligible")
+
+
+def _body() -> dict[str, Any]:
+    from tests.factories import initiative
+
+    return initiative()
+
+
+BAD_BODIES = [
+    ({"amount_cents": 199}, 400, "amount_cents"),
+    ({"amount_cents": 50_001}, 400, "amount_cents"),
+    ({"amount_cents": 0}, 400, "amount_cents"),
+    ({"amount_cents": "1500"}, 400, "amount_cents"),
+    ({"amount_cents": 15.5}, 400, "amount_cents"),
+    ({"email": "pas-une-adresse"}, 400, "email"),
+    ({"email": None}, 400, "email"),
+    ({"display_name": "x" * 121}, 400, "display_name"),
+    ({"message": "x" * 1001}, 400, "message"),
+    ({"anonymous": "yes"}, 400, "anonymous"),
+    ({"card_number": "4242424242424242"}, 400, "card_number"),
+]
+
+
+@pytest.mark.parametrize(("change", "status", "field"), BAD_BODIES)
+def test_bad_pledge_bodies_are_refused_naming_the_field(pay_client: TestClient, pay_settings, change, status, field):
+    item = new_initiative(pay_client)
+    body = {"amount_cents": 1500, "email": "funder@example.org", "anonymous": False, **change}
+    assert_refused(pay_client.post(f"/api/initiatives/{item['id']}/pledges", json=body), status, field)
+    assert pledge_rows(pay_settings.database_url) == 0
+
+
+def test_missing_fields_malformed_json_and_bad_ids(pay_client: TestClient, pay_settings):
+    item = new_initiative(pay_client)
+    url = f"/api/initiatives/{item['id']}/pledges"
+    assert_refused(pay_client.post(url, json={"email": "a@b.fr"}), 400, "amount_cents")
+    assert_refused(pay_client.post(url, content=b"{not json", headers={"content-type": "application/json"}),
+                   400, "body")
+    valid = {"amount_cents": 1500, "email": "a@b.fr", "anonymous": False}
+    assert_refused(pay_client.post("/api/initiatives/abc/pledges", json=valid), 400, "id")
+    assert_refused(new_pledge(pay_client, 999_999), 404, None)
+    assert_refused(pay_client.get("/api/pledges/999999"), 404, None)
+    assert_refused(pay_client.get("/api/pledges/zz"), 400, "id")
+    assert_refused(pay_client.get("/api/initiatives/999999/funding"), 404, None)
+    assert pledge_rows(pay_settings.database_url) == 0
+
+
+def test_only_published_initiatives_with_a_goal_take_pledges(pay_client: TestClient, pay_settings):
+    no_goal = new_initiative(pay_client, funding_goal_cents=None)
+    body = assert_refused(new_pledge(pay_client, no_goal["id"]), 409, None)
+    assert "objectif de financement" in body["detail"]
+    assert pay_client.get(f"/api/initiatives/{no_goal['id']}/funding").json()["accepts_pledges"] is False
+    archived = new_initiative(pay_client)
+    assert pay_client.delete(f"/api/initiatives/{archived['id']}").status_code == 200
+    assert_refused(new_pledge(pay_client, archived["id"]), 404, None)
+    assert pledge_rows(pay_settings.database_url) == 0
+
+
+def test_logs_carry_no_email_card_or_secret(pay_client: TestClient, pay_settings, sdk, mailbox: Mailbox,
+                                            caplog: pytest.LogCaptureFixture):
+    canary_email = "canary.funder.5c1f@example.org"
+    caplog.set_level(logging.DEBUG)
+    item = new_initiative(pay_client)
+    started = new_pledge(pay_client, item["id"], email=canary_email, display_name="Canari Secret").json()
+    intent_id = started["client_secret"].split("_secret_")[0]
+    pay(sdk, intent_id)
+    [succeeded] = stripe_events_of(sdk, intent_id, "payment_intent.succeeded")
+    deliver(pay_client, succeeded)
+    assert mailbox.wait(1)
+    bad = pay_client.post("/api/stripe/webhook", content=b"{}", headers={"Stripe-Signature": "t=1,v1=00"})
+    assert bad.status_code == 400
+    refused = pay_client.post(f"/api/initiatives/{item['id']}/pledges",
+                              json={"amount_cents": 1, "email": canary_email, "anonymous": False})
+    assert refused.status_code == 400
+    ours = "\n".join(f"{r.name} {r.getMessage()} {r.exc_text or ''}" for r in caplog.records
+                     if not r.name.startswith("mail.log"))  # aiosmtpd, the test's mail server, is not the app
+    assert caplog.records, "nothing was logged at all"
+    for canary in (canary_email, "Canari Secret", STRIPE_SECRET, WEBHOOK_SECRET, started["client_secret"],
+                   started["receipt_url"].split("token=")[1], "4242424242424242"):
+        assert canary not in ours, canary
+
+
+def test_production_refuses_development_stripe_settings():
+    from market.config import Settings, SettingsError
+
+    real = {"secret_key": "x" * 40, "stripe_secret_key": "sk_live_1", "stripe_publishable_key": "pk_live_1",
+            "stripe_webhook_secret": "whsec_1", "stripe_api_base": ""}
+    assert Settings(environment="production", **real).stripe_api_base == ""
+    for name, value in (("stripe_secret_key", "sk_test_dev_localstripe"), ("stripe_secret_key", ""),
+                        ("stripe_publishable_key", "pk_test_dev_localstripe"),
+                        ("stripe_webhook_secret", "whsec_dev_localstripe"), ("stripe_webhook_secret", "nope"),
+                        ("stripe_api_base", "http://127.0.0.1:8420")):
+        with pytest.raises(SettingsError):
+            Settings(environment="production", **{**real, name: value})
+    with pytest.raises(SettingsError, match="PLEDGE_MIN_CENTS"):
+        Settings(pledge_min_cents=10)
+    with pytest.raises(SettingsError, match="PLEDGE_MAX_CENTS"):
+        Settings.from_env(pledge_max_cents=100)
+    env_bad = {"PLEDGE_MIN_CENTS": "deux euros"}
+    with pytest.raises(SettingsError, match="PLEDGE_MIN_CENTS must be an integer"):
+        from market.config import _payment_settings
+
+        _payment_settings(env_bad)
