@@ -42,8 +42,9 @@ def simplify(text: str) -> str:
     return " ".join(words(text))
 
 
+@lru_cache(maxsize=200_000)
 def stem(word: str) -> str:
-    """Snowball French stem of a folded word."""
+    """Snowball French stem of a folded word (cached: a language has fewer words than texts)."""
     return _stemmer.stemWord(word)
 
 
