@@ -18,7 +18,7 @@ from matching.eligibility import RULES, Checked, check
 from matching.pool import Pool, build_pool
 from matching.reasons import describe
 from matching.rules import rule_details
-from matching.scoring import COMPONENTS, SKILL_RANK_DECAY, components, words_fit
+from matching.scoring import COMPONENTS, SKILL_RANK_DECAY, components, semantic, words_fit
 from matching.semantic import profile_text
 from matching.skills import best_match
 from matching.types import Candidate, Explanation, Initiative, Match, Ranking, Rule, Unlock, VolunteerOffer
@@ -62,22 +62,41 @@ class Scored:
     whatever pool it is in."""
 
     def __init__(self, pool: Pool, ini: Initiative, checked: Checked, rows: np.ndarray) -> None:
-        self.rows = rows
+        self.pool, self.ini, self.rows = pool, ini, rows
         self.comps = components(pool, rows, ini, checked.distance)
-        semantic = _uses_semantic(ini, pool)
-        self.has_semantic = pool.has_vector[rows] if semantic else np.zeros(len(rows), dtype=bool)
+        uses = _uses_semantic(ini, pool)
+        self.has_semantic = pool.has_vector[rows] if uses else np.zeros(len(rows), dtype=bool)
         self.names = COMPONENTS[pool.kind]
 
     def keep(self, positions: np.ndarray) -> None:
         self.rows, self.has_semantic = self.rows[positions], self.has_semantic[positions]
         self.comps = {n: v[positions] for n, v in self.comps.items()}
 
+    def _sums(self) -> tuple[np.ndarray, np.ndarray]:
+        """Weighted sum of the components computed so far, and the weight each row counts."""
+        names = [n for n in self.names if n in self.comps and n != "semantic"]
+        weighted = sum(WEIGHTS[n] * self.comps[n] for n in names) + np.zeros(len(self.rows), dtype=np.float32)
+        scale = sum(WEIGHTS[n] for n in names) + np.where(self.has_semantic, WEIGHTS["semantic"], 0.0)
+        if "semantic" in self.comps:
+            weighted = weighted + WEIGHTS["semantic"] * np.where(self.has_semantic, self.comps["semantic"], 0.0)
+        return weighted, scale
+
     def total(self) -> np.ndarray:
         """Weighted mean of the components computed so far (the shortlist adds the last ones)."""
-        names = [n for n in self.names if n in self.comps]
-        weighted = sum(WEIGHTS[n] * self.comps[n] for n in names)
-        scale = sum(WEIGHTS[n] for n in names) - np.where(self.has_semantic, 0.0, WEIGHTS["semantic"])
-        return weighted / scale  # type: ignore[operator]
+        weighted, scale = self._sums()
+        return weighted / scale
+
+    def add_semantic(self, keep: int | None = None) -> None:
+        """The semantic component, for the rows that can still be among the best `keep`: its
+        value is unknown but within 0-1, so a row whose best case is below the `keep`-th worst
+        case cannot get there (exact pruning; it saves most of the vector reads)."""
+        if keep is not None and len(self.rows) > keep and self.has_semantic.any():
+            weighted, scale = self._sums()
+            lower = weighted / scale
+            upper = (weighted + np.where(self.has_semantic, WEIGHTS["semantic"], 0.0)) / scale
+            threshold = np.partition(lower, len(lower) - keep)[len(lower) - keep]
+            self.keep(np.flatnonzero(upper >= threshold))
+        self.comps["semantic"] = semantic(self.pool, self.rows, self.ini)
 
     def values(self, i: int) -> dict[str, float]:
         return {n: round(float(self.comps[n][i]), 3) for n in self.names
@@ -94,6 +113,7 @@ def rank(ini: Initiative, pool: Pool, *, today: date, limit: int = 20) -> Rankin
     semantic = _uses_semantic(ini, pool)
     checked = check(pool, ini, today)
     scored = Scored(pool, ini, checked, np.flatnonzero(checked.eligible))
+    scored.add_semantic(keep=RERANK)
     if len(scored.rows) > RERANK:
         scored.keep(np.argpartition(-scored.total(), RERANK)[:RERANK])
     _shortlist(pool, ini, scored.rows, scored.comps)
@@ -129,6 +149,7 @@ def explain(ini: Initiative, candidate: Candidate, *, today: date) -> Explanatio
     semantic = _uses_semantic(ini, pool)
     checked = check(pool, ini, today)
     scored = Scored(pool, ini, checked, np.arange(1))
+    scored.add_semantic()
     _shortlist(pool, ini, scored.rows, scored.comps)
     total = float(scored.total()[0])
     details = rule_details(ini, candidate, today)

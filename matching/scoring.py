@@ -25,8 +25,9 @@ COMPONENTS: dict[str, tuple[str, ...]] = {
     "takeover": ("needs", "themes", "semantic", "words", "proximity"),
     "volunteer_offer": ("needs", "skills", "themes", "semantic", "words", "proximity"),
 }
-# Computed only for the shortlist the engine reranks (a Python loop over word sets).
-SHORTLIST_COMPONENTS = ("words",)
+# Computed apart by the engine: semantic for the rows that can still reach the shortlist,
+# words for the shortlist only (a Python loop over word sets).
+LATER_COMPONENTS = ("semantic", "words")
 # Word overlap (cosine of stemmed content words) of two related listings reaches about this.
 WORDS_CEILING = 0.25
 # Cosine similarities of related French texts under the default model sit between these.
@@ -73,9 +74,9 @@ def themes_fit(themes: np.ndarray, ini: Initiative) -> np.ndarray:
     return np.where(themes == 0, OPEN_THEMES, share).astype(np.float32)
 
 
-def semantic(pool: Pool, rows: np.ndarray, ini: Initiative) -> np.ndarray | None:
+def semantic(pool: Pool, rows: np.ndarray, ini: Initiative) -> np.ndarray:
     if ini.vector is None or pool.dimension == 0 or len(ini.vector) != pool.dimension:
-        return None
+        return np.zeros(len(rows), dtype=np.float32)
     vector = np.asarray(ini.vector, dtype=np.float32)
     # gathering the eligible rows copies them: worth it only when few are eligible
     sparse = len(rows) * GATHER_RATIO < len(pool)
@@ -95,12 +96,10 @@ def skill_weights(ini: Initiative) -> list[tuple[int, float]]:
 
 
 def components(pool: Pool, rows: np.ndarray, ini: Initiative, distance: np.ndarray) -> dict[str, np.ndarray]:
-    """Every component of the kind, for the candidate rows given."""
+    """The components of the kind computed from codes and places, for the candidate rows given."""
     c = pool.columns
     weights = demand(ini)
     out: dict[str, np.ndarray] = {"themes": themes_fit(pool.themes[rows], ini)}
-    sem = semantic(pool, rows, ini)
-    out["semantic"] = sem if sem is not None else np.zeros(len(rows), dtype=np.float32)
     if pool.kind == "support_provider":
         out["needs"] = _weighted_cover(c["offers"][rows], weights)
         out["proximity"] = AREA_PROXIMITY[c["area_level"][rows]].astype(np.float32)
@@ -130,7 +129,7 @@ def components(pool: Pool, rows: np.ndarray, ini: Initiative, distance: np.ndarr
         near = np.exp(-distance[rows] / np.maximum(c["radius"][rows], 1.0))
         out["proximity"] = np.where(c["remote"][rows] & (distance[rows] > c["radius"][rows]), 0.5, near)
         out["proximity"] = out["proximity"].astype(np.float32)
-    return {name: out[name] for name in COMPONENTS[pool.kind] if name not in SHORTLIST_COMPONENTS}
+    return {name: out[name] for name in COMPONENTS[pool.kind] if name not in LATER_COMPONENTS}
 
 
 def words_fit(ini_text: str, candidate_texts: list[str]) -> np.ndarray:
