@@ -3,7 +3,8 @@
 Each rule gives one boolean column (True = passes); a candidate is eligible when it passes all
 of them. The rules are those of the evaluation's JUDGING.md:
 - support provider: its area covers the initiative's commune (national; a listed region,
-  department or EPCI; a listed commune or one within the radius of a listed commune); each
+  department or EPCI; a listed commune, arrondissements included, or one within the radius of a
+  listed commune); each
   non-empty list of accepted maturities, purposes, forms and stances holds the initiative's
   value; capacity > 0;
 - takeover: distance <= radius; maturity >= minimum maturity; purposes empty or holding the
@@ -50,7 +51,7 @@ def _area(pool: Pool, ini: Initiative) -> tuple[np.ndarray, np.ndarray]:
     place = ini.place
     covered = pool.columns["national"].copy()
     for index, code in ((pool.by_department, place.department), (pool.by_region, place.region),
-                        (pool.by_epci, place.epci), (pool.by_commune, place.code)):
+                        (pool.by_epci, place.epci), (pool.by_commune, place.code), (pool.by_commune, place.parent)):
         rows = index.get(code) if code else None
         if rows is not None:
             covered[rows] = True

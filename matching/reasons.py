@@ -27,7 +27,7 @@ def area_reason(ini: Initiative, provider: SupportProvider) -> str | None:
         return f"couvre {area.names.get(place.epci) or place.epci_name or 'l’intercommunalité ' + place.epci}"
     if place.region in area.regions:
         return f"couvre la région {area.names.get(place.region) or place.region_name or place.region}"
-    if any(c.code == place.code for c in area.communes):
+    if any(c.code in (place.code, place.parent) for c in area.communes):
         return f"intervient à {place.name}"
     if area.communes:
         nearest = min(area.communes, key=lambda c: distance_km(place.lat, place.lon, c.lat, c.lon))

@@ -25,6 +25,7 @@ class Place(msgspec.Struct, frozen=True):
     lat: float
     lon: float
     epci: str | None = None
+    parent: str | None = None  # the commune an arrondissement belongs to (75118 -> 75056)
     department_name: str = ""
     region_name: str = ""
     epci_name: str = ""

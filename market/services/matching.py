@@ -64,6 +64,7 @@ def _place(commune: Commune, names: Names) -> m.Place:
         lat=commune.lat,
         lon=commune.lon,
         epci=commune.epci_code,
+        parent=commune.parent_code,
         department_name=names.departments.get(commune.department_code, ""),
         region_name=names.regions.get(commune.region_code, ""),
         epci_name=names.epcis.get(commune.epci_code or "", ""),

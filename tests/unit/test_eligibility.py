@@ -5,13 +5,15 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import msgspec
 import numpy as np
 import pytest
 
 from matching.eligibility import RULES, check
 from matching.geo import distance_km
 from matching.pool import build_pool
-from matching.types import Area
+from matching.reasons import describe
+from matching.types import Area, Place
 from tests.unit.profiles import (
     BELFORT,
     CRETEIL,
@@ -313,3 +315,12 @@ def test_a_pool_of_volunteer_offers_is_checked_row_by_row():
         volunteer(id="remote-no-hours", place=PARIS_18, remote_ok=True, hours=0),
     ]
     assert _eligible_ids("volunteer_offer", offers, ini) == ["near", "remote"]
+
+
+def test_a_listed_commune_covers_its_arrondissements():
+    paris = Place(code="75056", name="Paris", department="75", region="11", lat=48.8566, lon=2.3522)
+    arrondissement = msgspec.structs.replace(PARIS_18, parent="75056")
+    listed = provider(area=Area(communes=(paris,), radius_km=0))
+    assert is_eligible(initiative(place=arrondissement), listed)
+    assert not is_eligible(initiative(place=PARIS_18), listed)  # without its parent it is another commune
+    assert "intervient à Paris 18e Arrondissement" in describe(initiative(place=arrondissement), listed, {})[0]
