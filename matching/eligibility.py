@@ -19,7 +19,6 @@ from datetime import date
 
 import numpy as np
 
-from matching.geo import distances_km
 from matching.pool import Pool, bit
 from matching.types import Initiative
 from matching.vocabulary import MATURITY_ORDER
@@ -58,7 +57,7 @@ def _area(pool: Pool, ini: Initiative) -> tuple[np.ndarray, np.ndarray]:
     distance = np.where(covered, 0.0, np.inf)
     radius = pool.radius_rows
     if radius is not None and len(radius):
-        d = distances_km(place.lat, place.lon, radius[:, 1], radius[:, 2])
+        d = pool.radius_points.distances_km(place.lat, place.lon)  # type: ignore[union-attr]
         rows = radius[:, 0].astype(np.int64)
         nearest = np.full(n, np.inf)
         np.minimum.at(nearest, rows, d)
@@ -82,7 +81,7 @@ def check(pool: Pool, ini: Initiative, today: date) -> Checked:
             "capacity": c["capacity"] > 0,
         }
     else:
-        distance = distances_km(ini.place.lat, ini.place.lon, c["lat"], c["lon"])
+        distance = pool.points.distances_km(ini.place.lat, ini.place.lon)  # type: ignore[union-attr]
         if pool.kind == "takeover":
             rules = {
                 "distance": distance <= c["radius"],

@@ -15,9 +15,21 @@ def distance_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     return 2 * EARTH_RADIUS_KM * math.asin(math.sqrt(h))
 
 
+class Points:
+    """Many points, kept in radians with the cosine of their latitude (computed once)."""
+
+    def __init__(self, lats: np.ndarray, lons: np.ndarray) -> None:
+        self.lat = np.radians(np.asarray(lats, dtype=np.float64))
+        self.lon = np.radians(np.asarray(lons, dtype=np.float64))
+        self.cos_lat = np.cos(self.lat)
+
+    def distances_km(self, lat: float, lon: float) -> np.ndarray:
+        """Distances from one point (degrees) to every point (km)."""
+        la1, lo1 = math.radians(lat), math.radians(lon)
+        h = np.sin((self.lat - la1) / 2) ** 2 + math.cos(la1) * self.cos_lat * np.sin((self.lon - lo1) / 2) ** 2
+        return 2 * EARTH_RADIUS_KM * np.arcsin(np.sqrt(np.clip(h, 0.0, 1.0)))
+
+
 def distances_km(lat: float, lon: float, lats: np.ndarray, lons: np.ndarray) -> np.ndarray:
     """Distances from one point to arrays of points (degrees in, km out)."""
-    la1, lo1 = math.radians(lat), math.radians(lon)
-    la2, lo2 = np.radians(lats), np.radians(lons)
-    h = np.sin((la2 - la1) / 2) ** 2 + math.cos(la1) * np.cos(la2) * np.sin((lo2 - lo1) / 2) ** 2
-    return 2 * EARTH_RADIUS_KM * np.arcsin(np.sqrt(np.clip(h, 0.0, 1.0)))
+    return Points(lats, lons).distances_km(lat, lon)

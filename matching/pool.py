@@ -15,6 +15,7 @@ from datetime import date
 
 import numpy as np
 
+from matching.geo import Points
 from matching.skills import concept_bits, served_needs
 from matching.types import Candidate, SupportProvider, Takeover, VolunteerOffer
 from matching.vocabulary import LABELS, MATURITY_ORDER
@@ -55,6 +56,8 @@ class Pool:
     by_epci: dict[str, np.ndarray] = field(default_factory=dict)
     by_commune: dict[str, np.ndarray] = field(default_factory=dict)
     radius_rows: np.ndarray | None = None
+    points: Points | None = None  # candidates' places (takeovers, volunteer offers)
+    radius_points: Points | None = None  # the listed communes of providers' radius areas
 
     def __len__(self) -> int:
         return len(self.candidates)
@@ -96,6 +99,7 @@ def _support_columns(pool: Pool, providers: Sequence[SupportProvider]) -> None:
     pool.by_department, pool.by_region, pool.by_epci = _index(deps), _index(regs), _index(epcis)
     pool.by_commune = _index(communes)
     pool.radius_rows = np.asarray(radius, dtype=np.float64).reshape(-1, 4)
+    pool.radius_points = Points(pool.radius_rows[:, 1], pool.radius_rows[:, 2])
     pool.columns = {
         "national": np.array([p.area.national for p in providers], dtype=bool),
         "maturities": np.array([mask("maturity", p.maturities) for p in providers], dtype=np.int64),
@@ -175,10 +179,10 @@ def build_pool(kind: str, candidates: Sequence[Candidate], vectors: np.ndarray |
     pool = Pool(kind, candidates, vectors, has, themes)
     if kind == "support_provider":
         _support_columns(pool, candidates)  # type: ignore[arg-type]
-    elif kind == "takeover":
-        pool.columns = _takeover_columns(candidates)  # type: ignore[arg-type]
-    elif kind == "volunteer_offer":
-        pool.columns = _volunteer_columns(candidates)  # type: ignore[arg-type]
+    elif kind in ("takeover", "volunteer_offer"):
+        make = _takeover_columns if kind == "takeover" else _volunteer_columns
+        pool.columns = make(candidates)  # type: ignore[operator]
+        pool.points = Points(pool.columns["lat"], pool.columns["lon"])
     else:
         raise ValueError(f"unknown candidate kind {kind!r}")
     return pool

@@ -50,8 +50,8 @@ def stem(word: str) -> str:
 
 @lru_cache(maxsize=100_000)
 def content_words(text: str) -> frozenset[str]:
-    """Stems of the words that say what a text is about (no stop words, no short words)."""
-    return frozenset(stem(w) for w in words(text) if len(w) > 3 and w not in FRENCH_STOP_WORDS
+    """Stems of the words that say what a text is about (no stop words, short words or numbers)."""
+    return frozenset(stem(w) for w in words(text) if len(w) > 3 and not w.isdigit() and w not in FRENCH_STOP_WORDS
                      and w not in PLATFORM_WORDS)
 
 
