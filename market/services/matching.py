@@ -18,6 +18,7 @@ from sqlalchemy.orm import undefer
 
 from market.errors import NotFound
 from market.models import Commune, Department, Epci, Region
+from market.services import pools
 from market.services.common import KindSpec
 from market.services.initiatives import SPEC as INITIATIVES
 from market.services.support_providers import SPEC as SUPPORT_PROVIDERS
@@ -173,28 +174,45 @@ class Ranked:
     rows: dict[int, Any]
 
 
+async def _published_profiles(session: AsyncSession, kind: str, model: str | None) -> pools.Cached:
+    async def build() -> list[Any]:
+        return await profiles_of(session, kind, await published(session, kind), model)
+
+    return await pools.cached(session, kind, SPECS[kind].model, model, build)
+
+
+async def _rows(session: AsyncSession, kind: str, ids: Iterable[str]) -> dict[int, Any]:
+    """The rows of the listings a ranking points to (published, or they would not be ranked)."""
+    table = SPECS[kind].model
+    wanted = {int(i) for i in ids}
+    found = await session.scalars(select(table).where(table.id.in_(wanted))) if wanted else []
+    return {row.id: row for row in found}
+
+
 async def rank_for_initiative(session: AsyncSession, initiative: Any, kinds: Sequence[str], *, limit: int,
                               model: str | None, hints: int = 3) -> tuple[list[Ranked], list[m.Unlock]]:
     """Rank each kind of candidate for one initiative, and the changes that would unlock more."""
     profile = await profile_of(session, "initiative", initiative, model)
     day = today()
-    ranked, pools = [], {}
+    ranked, by_kind = [], {}
     for kind in kinds:
-        rows = await published(session, kind)
-        pools[kind] = engine.build_pool(kind, await profiles_of(session, kind, rows, model))
-        ranking = engine.rank(profile, pools[kind], today=day, limit=limit)
-        ranked.append(Ranked(kind, ranking, {row.id: row for row in rows}))
-    return ranked, engine.unlock(profile, pools, today=day, limit=hints)
+        pool = (await _published_profiles(session, kind, model)).pool
+        assert pool is not None
+        by_kind[kind] = pool
+        ranking = engine.rank(profile, pool, today=day, limit=limit)
+        rows = await _rows(session, kind, (x.candidate_id for x in ranking.matches))
+        ranked.append(Ranked(kind, ranking, rows))
+    return ranked, engine.unlock(profile, by_kind, today=day, limit=hints)
 
 
 async def rank_for_candidate(session: AsyncSession, kind: str, candidate: Any, *, limit: int,
                              model: str | None) -> Ranked:
     """Rank the published initiatives for one candidate (reverse browsing)."""
     profile = await profile_of(session, kind, candidate, model)
-    rows = await published(session, "initiative")
-    initiatives = await profiles_of(session, "initiative", rows, model)
+    initiatives = (await _published_profiles(session, "initiative", model)).profiles
     ranking = engine.rank_initiatives(profile, initiatives, today=today(), limit=limit)
-    return Ranked(kind, ranking, {row.id: row for row in rows})
+    rows = await _rows(session, "initiative", (x.initiative_id for x in ranking.matches))
+    return Ranked(kind, ranking, rows)
 
 
 async def explain_pair(session: AsyncSession, initiative: Any, kind: str, candidate: Any, *,
