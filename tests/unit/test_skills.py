@@ -83,7 +83,7 @@ def test_every_concept_is_a_taxonomy_label():
 
 @pytest.mark.parametrize(
     "text",
-    ["organisation de courses cyclistes", "courses cyclistes", "poterie", "chant choral", "jardinage", ""],
+    ["organisation de courses cyclistes", "courses cyclistes", "poterie", "chant choral", "astronomie", ""],
 )
 def test_unrelated_texts_name_no_skill(text):
     assert concepts(text) == ()
@@ -203,3 +203,24 @@ def test_plurals_name_the_skill(text, label):
 
 def test_compta_asso_is_not_met_by_association_law():
     assert best_match("compta asso", ["droit des associations"]) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "label"),
+    [
+        ("expert-comptable", "comptabilité"),
+        ("notaire", "juridique immobilier"),
+        ("jardinage partagé", "maraîchage"),
+        ("électricien", "électricité"),
+        ("isolation des combles", "rénovation énergétique"),
+        ("montage de dossiers FEDER", "recherche de financements"),
+        ("infographie", "graphisme"),
+        ("cours de FLE", "formation"),
+    ],
+)
+def test_trade_words_name_the_skill(text, label):
+    assert label in dict(concepts(text))
+
+
+def test_community_management_is_not_human_resources():
+    assert "ressources humaines" not in dict(concepts("community management"))
