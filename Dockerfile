@@ -11,4 +11,4 @@ RUN pip install --no-cache-dir --extra-index-url https://download.pytorch.org/wh
 COPY . .
 RUN make assets VENV=/usr/local
 EXPOSE 8000
-CMD ["sh", "-c", "alembic upgrade head && python -m seeds all && uvicorn --factory api.app:create_app --host 0.0.0.0 --port 8000"]
+CMD ["sh", "-c", "alembic upgrade head && python -m seeds all && uvicorn --factory api.app:create_app --host 0.0.0.0 --port 8000 --proxy-headers"]

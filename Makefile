@@ -7,7 +7,7 @@ export TRANSFORMERS_OFFLINE := 1
 SWAGGER_VERSION := 5.35.0
 VENDOR := api/static/vendor/swagger-ui-dist
 
-.PHONY: run test install assets migrate seed territories lint bench evaluate stripe-dev reconcile clean
+.PHONY: run test install assets migrate seed territories lint bench evaluate stripe-dev reconcile admin clean
 
 $(BIN)/.installed: requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -62,6 +62,11 @@ stripe-dev: install
 
 reconcile: install
 	$(BIN)/python -m market.reconcile
+
+# The first admin: `make admin EMAIL=you@example.org` asks the password twice (or reads BOURSE_ADMIN_PASSWORD).
+admin: migrate
+	@test -n "$(EMAIL)" || { echo "usage: make admin EMAIL=you@example.org" >&2; exit 2; }
+	$(BIN)/python -m market.accounts create-admin "$(EMAIL)"
 
 clean:
 	rm -rf $(VENV) var $(VENDOR)

@@ -7,23 +7,35 @@ from pathlib import Path
 
 import anyio
 from advanced_alchemy.extensions.litestar import AsyncSessionConfig, SQLAlchemyAsyncConfig, SQLAlchemyPlugin
-from litestar import Litestar
+from advanced_alchemy.extensions.litestar.store import SQLAlchemyStore
+from litestar import Litestar, Router
 from litestar.datastructures import State
 from litestar.di import Provide
 from litestar.logging import LoggingConfig
+from litestar.middleware import DefineMiddleware
+from litestar.middleware.session import SessionMiddleware
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import SwaggerRenderPlugin
 from litestar.static_files import create_static_files_router
 
+from api.controllers.admin import AdminController
+from api.controllers.auth import LOGIN_STORE, AuthController
 from api.controllers.health import health
 from api.controllers.listings import CONTROLLERS
 from api.controllers.matches import ROUTER as MATCHES
+from api.controllers.me import MeController
+from api.controllers.moderation import ModerationController
+from api.controllers.organisations import OrganisationController
 from api.controllers.pledges import PLEDGE_HANDLERS, close_payments
 from api.controllers.reference import get_vocabulary, search_territories
 from api.deps import provide_embedder, provide_settings, provide_territory_index
 from api.errors import EXCEPTION_HANDLERS
+from api.identity import provide_identity
+from api.security import auth_rate_limit, csrf_middleware, security_headers
+from api.sessions import DatabaseSessionBackend, session_config
 from market.config import VERSION, Settings
 from market.db import create_engine
+from market.session_models import StoreItem, WebSession
 from matching.semantic import load_embedder
 
 STATIC = Path(__file__).parent / "static"
@@ -39,8 +51,16 @@ def create_app(settings: Settings | None = None) -> Litestar:
         set_default_exception_handler=False,
     )
 
+    sessions = DatabaseSessionBackend(
+        config=session_config(secure=not settings.is_development, max_age=settings.session_max_age),
+        alchemy_config=db_config, model=WebSession,
+    )
+
     async def load_model(app: Litestar) -> None:
         app.state.embedder = await anyio.to_thread.run_sync(load_embedder, settings.embedding_model)
+
+    async def forget_expired_sessions(app: Litestar) -> None:
+        await sessions.delete_expired()
 
     return Litestar(
         route_handlers=[
@@ -50,17 +70,29 @@ def create_app(settings: Settings | None = None) -> Litestar:
             *CONTROLLERS,
             MATCHES,
             *PLEDGE_HANDLERS,
+            Router(path="/", route_handlers=[AuthController], middleware=[auth_rate_limit(settings)]),
+            MeController,
+            OrganisationController,
+            ModerationController,
+            AdminController,
             create_static_files_router(path="/static", directories=[STATIC], include_in_schema=False),
         ],
         plugins=[SQLAlchemyPlugin(config=db_config)],
+        middleware=[csrf_middleware(settings), DefineMiddleware(SessionMiddleware, backend=sessions)],
+        before_send=[security_headers],
+        stores={
+            "rate_limit": SQLAlchemyStore(db_config, model=StoreItem, namespace="rate_limit"),
+            LOGIN_STORE: SQLAlchemyStore(db_config, model=StoreItem, namespace=LOGIN_STORE),
+        },
         dependencies={
             "settings": Provide(provide_settings, sync_to_thread=False),
             "territory_index": Provide(provide_territory_index),
             "embedder": Provide(provide_embedder, sync_to_thread=False),
+            "identity": Provide(provide_identity),
         },
         exception_handlers=EXCEPTION_HANDLERS,
         state=State({"settings": settings, "embedder": None}),
-        on_startup=[load_model],
+        on_startup=[load_model, forget_expired_sessions],
         on_shutdown=[close_payments],
         openapi_config=OpenAPIConfig(
             title="Bourse aux initiatives",

@@ -106,7 +106,7 @@ def problem_response(request: Request, exc: Exception) -> Response:
     if isinstance(exc, DomainError):
         extra = [{"key": exc.field, "message": exc.detail, "source": exc.source}] if exc.field else None
         detail = f"« {exc.field} » : {exc.detail}" if exc.field else exc.detail
-        return problem(request, exc.status_code, detail, field=exc.field, extra=extra)
+        return problem(request, exc.status_code, detail, field=exc.field, extra=extra, headers=exc.headers)
     if isinstance(exc, ValidationException):
         errors = _field_errors(exc)
         first = errors[0]

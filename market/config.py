@@ -18,6 +18,9 @@ DEVELOPMENT_STRIPE_PUBLISHABLE = "pk_test_dev_localstripe"
 DEVELOPMENT_WEBHOOK_SECRET = "whsec_dev_localstripe"
 LOCALSTRIPE_URL = "http://127.0.0.1:8420"
 ENVIRONMENTS = ("development", "test", "production")
+# Password hashing (argon2-cffi profiles): the RFC 9106 low-memory profile, or the cheapest one for
+# the test suite (hundreds of accounts); "cheapest" is refused outside the test environment.
+ARGON2_PROFILES = ("rfc_9106_low_memory", "cheapest")
 
 
 class SettingsError(ValueError):
@@ -64,13 +67,28 @@ class Settings:
     smtp_password: str = ""
     smtp_starttls: bool = False
     mail_from: str = "Bourse aux initiatives <ne-pas-repondre@bourse.invalid>"
+    # accounts (see README, "Accounts and roles")
+    argon2_profile: str = "rfc_9106_low_memory"
+    session_max_age: int = 14 * 24 * 3600
+    auth_rate_per_minute: int = 20  # requests to /api/auth/login and /register per address
+    login_failures_per_account: int = 5  # failures before an account's logins slow down
+    login_failures_per_address: int = 20  # failures before an address's logins slow down
+    login_lock_seconds: int = 30  # first wait once over the limit, doubled at each further failure
+    login_window_seconds: int = 900  # failures are forgotten this long after the last one
 
     def __post_init__(self) -> None:
         if self.environment not in ENVIRONMENTS:
             raise SettingsError(f"BOURSE_ENV must be one of {', '.join(ENVIRONMENTS)}")
+        # the key signs CSRF tokens and keys the login-failure counters: a known one would forge them
+        weak_secret = not self.secret_key or self.secret_key == DEVELOPMENT_SECRET or len(self.secret_key) < 32
+        if self.environment != "development" and weak_secret:
+            raise SettingsError(f"SECRET_KEY must be set to a random value of 32+ characters "
+                                    f"outside development (BOURSE_ENV={self.environment})")
+        if self.argon2_profile not in ARGON2_PROFILES:
+            raise SettingsError(f"ARGON2_PROFILE must be one of {', '.join(ARGON2_PROFILES)}")
+        if self.argon2_profile == "cheapest" and self.environment != "test":
+            raise SettingsError("ARGON2_PROFILE=cheapest is for the test suite only (BOURSE_ENV=test)")
         if self.environment == "production":
-            if not self.secret_key or self.secret_key == DEVELOPMENT_SECRET or len(self.secret_key) < 32:
-                raise SettingsError("SECRET_KEY must be set to a random value of 32+ characters in production")
             if self.auto_publish:
                 raise SettingsError("AUTO_PUBLISH is a development setting and is refused in production")
             self._check_stripe_for_production()
@@ -90,6 +108,10 @@ class Settings:
             raise SettingsError("STRIPE_API_BASE must be empty (the real Stripe API) or https:// in production")
 
     @property
+    def is_development(self) -> bool:
+        return self.environment == "development"
+
+    @property
     def is_sqlite(self) -> bool:
         return self.database_url.startswith("sqlite")
 
@@ -104,6 +126,7 @@ class Settings:
             "log_level": env.get("LOG_LEVEL", "INFO"),
             "sql_echo": _bool(env.get("SQL_ECHO", "false")),
             **_payment_settings(env),
+            **_account_settings(env),
         }
         if "EMBEDDING_MODEL" in env:
             values["embedding_model"] = env["EMBEDDING_MODEL"]
@@ -137,6 +160,19 @@ def _payment_settings(env: os._Environ[str] | dict[str, str]) -> dict[str, objec
         "smtp_password": env.get("SMTP_PASSWORD", ""),
         "smtp_starttls": _bool(env.get("SMTP_STARTTLS", "false")),
         "mail_from": env.get("MAIL_FROM", Settings.mail_from),
+    }
+
+
+def _account_settings(env: os._Environ[str] | dict[str, str]) -> dict[str, object]:
+    """Password hashing, sessions and login limits, from ARGON2_PROFILE, SESSION_MAX_AGE, AUTH_* and LOGIN_*."""
+    return {
+        "argon2_profile": env.get("ARGON2_PROFILE", "rfc_9106_low_memory"),
+        "session_max_age": _int(env, "SESSION_MAX_AGE", 14 * 24 * 3600),
+        "auth_rate_per_minute": _int(env, "AUTH_RATE_PER_MINUTE", 20),
+        "login_failures_per_account": _int(env, "LOGIN_FAILURES_PER_ACCOUNT", 5),
+        "login_failures_per_address": _int(env, "LOGIN_FAILURES_PER_ADDRESS", 20),
+        "login_lock_seconds": _int(env, "LOGIN_LOCK_SECONDS", 30),
+        "login_window_seconds": _int(env, "LOGIN_WINDOW_SECONDS", 900),
     }
 
 

@@ -7,11 +7,13 @@ class DomainError(Exception):
     status_code = 400
     title = "Requête invalide"
 
-    def __init__(self, detail: str, *, field: str | None = None, source: str = "body") -> None:
+    def __init__(self, detail: str, *, field: str | None = None, source: str = "body",
+                 headers: dict[str, str] | None = None) -> None:
         super().__init__(detail)
         self.detail = detail
         self.field = field
         self.source = source
+        self.headers = headers
 
 
 class InvalidField(DomainError):
@@ -38,6 +40,24 @@ class InvalidTransition(Conflict):
 class Forbidden(DomainError):
     status_code = 403
     title = "Action interdite"
+
+
+class NotAuthenticated(DomainError):
+    """No account, or a bearer token that is unknown, revoked or expired."""
+
+    status_code = 401
+    title = "Authentification requise"
+
+
+class TooManyAttempts(DomainError):
+    """Too many failed logins for this account or address: wait `retry_after` seconds."""
+
+    status_code = 429
+    title = "Trop de tentatives"
+
+    def __init__(self, detail: str, *, retry_after: int) -> None:
+        super().__init__(detail, headers={"Retry-After": str(retry_after)})
+        self.retry_after = retry_after
 
 
 class ServiceUnavailable(DomainError):

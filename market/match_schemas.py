@@ -16,10 +16,11 @@ Side = Literal["initiative", "candidate"]
 
 
 class MatchUpdate(Body):
-    """A party moves the match. `side` says which party acts: temporary, until accounts exist."""
+    """A party moves the match. The side is the one whose organisation the account acts for; `side`
+    is needed only from an account that acts for both (and must be one of its own)."""
 
     status: MatchTarget
-    side: Side
+    side: Side | None = None
 
 
 class ListingRef(Out):

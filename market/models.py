@@ -311,3 +311,78 @@ class StripeEvent(Base):
     pledge_id: Mapped[int | None] = mapped_column(Integer)
     outcome: Mapped[str] = mapped_column(String(30))
     received_at: Mapped[datetime] = mapped_column(DateTimeUTC, default=utcnow)
+
+
+# --- accounts, organisations' members, API tokens, moderation log --------------------------
+
+MEMBER_ROLES = ("project_leader", "support_member", "business_member", "funder")
+PLATFORM_ROLES = ("moderator", "admin")
+
+
+class Account(Base):
+    """A person who signs in. `email` is stored lower-cased (unique case-insensitively); an erased
+    account keeps its row as a tombstone (id and dates) with every personal field emptied."""
+
+    __tablename__ = "accounts"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    email: Mapped[str | None] = mapped_column(String(254), unique=True)
+    password_hash: Mapped[str | None] = mapped_column(String(200))
+    display_name: Mapped[str | None] = mapped_column(String(120))
+    platform_role: Mapped[str | None] = mapped_column(String(20))  # moderator | admin
+    created_at: Mapped[datetime] = mapped_column(DateTimeUTC, default=utcnow)
+    last_login_at: Mapped[datetime | None] = mapped_column(DateTimeUTC)
+    erased_at: Mapped[datetime | None] = mapped_column(DateTimeUTC)
+    memberships: Mapped[list[Membership]] = relationship(
+        cascade="all, delete-orphan", lazy="selectin", order_by="Membership.id"
+    )
+
+
+class Membership(Base):
+    """An account acts for an organisation in one role (project leader, support or business member, funder)."""
+
+    __tablename__ = "memberships"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    account_id: Mapped[int] = mapped_column(Integer, ForeignKey("accounts.id", ondelete="CASCADE"), index=True)
+    organisation_id: Mapped[int] = mapped_column(
+        Integer, ForeignKey("organisations.id", ondelete="CASCADE"), index=True
+    )
+    organisation: Mapped[Organisation] = relationship(lazy="joined")
+    role: Mapped[str] = mapped_column(String(20))
+    created_at: Mapped[datetime] = mapped_column(DateTimeUTC, default=utcnow)
+    __table_args__ = (UniqueConstraint("account_id", "organisation_id", name="uq_memberships_account_organisation"),)
+
+
+class ApiToken(Base):
+    """A bearer token of an account for the JSON API. Only its SHA-256 is stored; `prefix` (the first
+    characters) lets the owner tell tokens apart."""
+
+    __tablename__ = "api_tokens"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    account_id: Mapped[int] = mapped_column(Integer, ForeignKey("accounts.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(100))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    prefix: Mapped[str] = mapped_column(String(16))
+    created_at: Mapped[datetime] = mapped_column(DateTimeUTC, default=utcnow)
+    last_used_at: Mapped[datetime | None] = mapped_column(DateTimeUTC)
+    expires_at: Mapped[datetime | None] = mapped_column(DateTimeUTC)
+    revoked_at: Mapped[datetime | None] = mapped_column(DateTimeUTC)
+
+
+class ModerationAction(Base):
+    """Every change of a listing's moderation state: who (null once the account is erased), when,
+    what (the action, from and to), why, and for a merge the survivor and what followed it."""
+
+    __tablename__ = "moderation_actions"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    listing_kind: Mapped[str] = mapped_column(String(20))
+    listing_id: Mapped[int] = mapped_column(Integer)
+    action: Mapped[str] = mapped_column(String(20))
+    from_status: Mapped[str] = mapped_column(String(20))
+    to_status: Mapped[str] = mapped_column(String(20))
+    reason: Mapped[str | None] = mapped_column(Text)
+    merged_into_id: Mapped[int | None] = mapped_column(Integer)
+    details: Mapped[dict] = mapped_column(JsonB, default=dict)
+    actor_id: Mapped[int | None] = mapped_column(Integer, ForeignKey("accounts.id", ondelete="SET NULL"), index=True)
+    actor_role: Mapped[str | None] = mapped_column(String(20))
+    at: Mapped[datetime] = mapped_column(DateTimeUTC, default=utcnow, index=True)
+    __table_args__ = (Index("ix_moderation_actions_listing", "listing_kind", "listing_id"),)

@@ -52,6 +52,8 @@ TeamSize = Annotated[int, Meta(ge=1, le=100_000)]
 RadiusKm = Annotated[int, Meta(ge=0, le=1000)]
 Capacity = Annotated[int, Meta(ge=0, le=10_000)]
 Hours = Annotated[int, Meta(ge=0, le=100_000)]
+OrganisationId = Annotated[int, Meta(ge=1, le=2**31 - 1, description=(
+    "L'organisation pour laquelle l'annonce est publiée ; sans ce champ, celle du compte"))]
 TaxReceiptEligible = Annotated[bool, Meta(description=(
     "Déclaré par le porteur : l'organisme est d'intérêt général et peut délivrer un reçu fiscal "
     "(associations et collectivités seulement ; règle : GET /api/initiatives/{id}/funding)"))]
@@ -130,6 +132,7 @@ class InitiativeCreate(Body):
     siren: Siren | None = None
     rna: Rna | None = None
     tax_receipt_eligible: TaxReceiptEligible = False
+    organisation_id: OrganisationId | None = None
 
 
 class InitiativeUpdate(Body):
@@ -186,6 +189,7 @@ class SupportProviderCreate(Body):
     stances: Annotated[list[Stance], Meta(max_length=3)] = []
     free_of_charge: bool = True
     website: Url | None = None
+    organisation_id: OrganisationId | None = None
 
 
 class SupportProviderUpdate(Body):
@@ -242,6 +246,7 @@ class TakeoverCreate(Body):
     themes: Themes = []
     economic_purposes: Annotated[list[EconomicPurpose], Meta(max_length=3)] = []
     deadline: date | None = None
+    organisation_id: OrganisationId | None = None
 
 
 class TakeoverUpdate(Body):
@@ -286,6 +291,7 @@ class VolunteerOfferCreate(Body):
     contact: Contact
     remote_ok: bool = False
     themes: Themes = []
+    organisation_id: OrganisationId | None = None
 
 
 class VolunteerOfferUpdate(Body):

@@ -22,10 +22,12 @@ from api.app import create_app
 from market.config import ROOT, Settings
 from market.db import create_engine
 from seeds.loader import load_territories
+from tests.people import ROLES, TEST_SECRET, Person, make_person
 
 LISTING_TABLES = ("stripe_events", "pledge_refunds", "pledges",
-                  "match_events", "matches", "support_provider_areas", "initiatives", "support_providers",
-                  "takeover_opportunities", "volunteer_offers", "organisations")
+                  "match_events", "matches", "moderation_actions", "api_tokens", "memberships", "web_sessions",
+                  "store_items", "support_provider_areas", "initiatives", "support_providers",
+                  "takeover_opportunities", "volunteer_offers", "organisations", "accounts")
 
 
 def run(coro):
@@ -70,26 +72,54 @@ async def _wipe(url: str) -> None:
     await engine.dispose()
 
 
+def suite_settings(database_url: str, **overrides: object) -> Settings:
+    """The suite's settings: the test environment (a real secret key), the cheapest argon2 profile."""
+    values: dict[str, object] = {"environment": "test", "database_url": database_url, "secret_key": TEST_SECRET,
+                                 "argon2_profile": "cheapest", **overrides}
+    return Settings(**values)  # type: ignore[arg-type]
+
+
 @pytest.fixture()
 def settings(database_url: str) -> Settings:
-    return Settings(environment="test", database_url=database_url, auto_publish=True)
+    return suite_settings(database_url, auto_publish=True)
 
 
 @pytest.fixture()
-def client(settings: Settings) -> Iterator[TestClient]:
-    """The app with the development auto-publish setting: created listings are public at once."""
+def admin(settings: Settings) -> Person:
+    return make_person(settings, "admin")
+
+
+@pytest.fixture()
+def client(settings: Settings, admin: Person) -> Iterator[TestClient]:
+    """The app with the development auto-publish setting (created listings are public at once), acting
+    by default as an admin through a bearer API token; `anonymous` gives a client without one."""
     with TestClient(create_app(settings)) as test_client:
+        test_client.headers.update(admin.headers)
         yield test_client
     run(_wipe(settings.database_url))
 
 
 @pytest.fixture()
-def moderated_client(database_url: str) -> Iterator[TestClient]:
-    """The app as in production: created listings wait in pending_review."""
-    settings = Settings(environment="test", database_url=database_url, auto_publish=False)
-    with TestClient(create_app(settings)) as test_client:
+def moderated_settings(database_url: str) -> Settings:
+    return suite_settings(database_url, auto_publish=False)
+
+
+@pytest.fixture()
+def moderated_client(moderated_settings: Settings) -> Iterator[TestClient]:
+    """The app as in production: created listings wait in pending_review; as an admin by default."""
+    admin = make_person(moderated_settings, "admin")
+    with TestClient(create_app(moderated_settings)) as test_client:
+        test_client.headers.update(admin.headers)
         yield test_client
-    run(_wipe(database_url))
+    run(_wipe(moderated_settings.database_url))
+
+
+@pytest.fixture()
+def people(settings: Settings, admin: Person) -> dict[str, Person]:
+    """One person per role: anonymous, a project leader, a support member, a business member, a funder
+    (each in an organisation of its own), a moderator and the admin."""
+    found = {role: make_person(settings, role) for role in ROLES if role != "admin"}
+    return {**found, "admin": admin}
 
 
 @pytest.fixture()

@@ -27,6 +27,7 @@ from api.app import create_app
 from market.config import ROOT, Settings
 from tests.conftest import _wipe, run
 from tests.factories import initiative
+from tests.people import TEST_SECRET, anonymously, make_person
 
 STRIPE_SECRET = "sk_test_canary_9d1e5b7c"
 WEBHOOK_SECRET = "whsec_canary_4be2c0aa91"
@@ -113,6 +114,7 @@ def payment_settings(database_url: str, stripe_base: str, smtp_port: int, **over
         "stripe_api_base": stripe_base, "stripe_secret_key": STRIPE_SECRET, "stripe_publishable_key": PUBLISHABLE,
         "stripe_webhook_secret": WEBHOOK_SECRET, "stripe_max_retries": 0, "stripe_timeout": 5.0,
         "smtp_host": "127.0.0.1", "smtp_port": smtp_port, "public_url": "http://bourse.test",
+        "secret_key": TEST_SECRET, "argon2_profile": "cheapest",
     }
     return Settings(**{**values, **overrides})
 
@@ -129,8 +131,9 @@ def mailbox(smtp: tuple[Mailbox, int]) -> Mailbox:
 
 @pytest.fixture()
 def pay_client(pay_settings: Settings) -> Iterator[TestClient]:
-    """The app wired to localstripe and the SMTP server; rows wiped afterwards."""
+    """The app wired to localstripe and the SMTP server, as an admin by default; rows wiped afterwards."""
     with TestClient(create_app(pay_settings)) as client:
+        client.headers.update(make_person(pay_settings, "admin").headers)
         yield client
     run(_wipe(pay_settings.database_url))
 
@@ -138,7 +141,9 @@ def pay_client(pay_settings: Settings) -> Iterator[TestClient]:
 @pytest.fixture()
 def offline_client(database_url: str, dead_stripe: str, smtp: tuple[Mailbox, int]) -> Iterator[TestClient]:
     """The same app, but Stripe does not answer."""
-    with TestClient(create_app(payment_settings(database_url, dead_stripe, smtp[1]))) as client:
+    settings = payment_settings(database_url, dead_stripe, smtp[1])
+    with TestClient(create_app(settings)) as client:
+        client.headers.update(make_person(settings, "admin").headers)
         yield client
     run(_wipe(database_url))
 
@@ -159,9 +164,11 @@ def new_initiative(client: TestClient, **overrides: Any) -> dict[str, Any]:
 
 
 def new_pledge(client: TestClient, initiative_id: int, **overrides: Any) -> httpx.Response:
+    """A funder pledges, with no account (anonymously: no token, no session)."""
     body = {"amount_cents": 1500, "email": "funder@example.org", "display_name": "Dominique", "anonymous": False,
             **overrides}
-    return client.post(f"/api/initiatives/{initiative_id}/pledges", json=body)
+    with anonymously(client):
+        return client.post(f"/api/initiatives/{initiative_id}/pledges", json=body)
 
 
 def pay(sdk: stripe.StripeClient, intent_id: str, method: str = "pm_card_visa") -> Any:
@@ -203,7 +210,14 @@ def live_env(settings: Settings) -> dict[str, str]:
         "STRIPE_SECRET_KEY": settings.stripe_secret_key, "STRIPE_PUBLISHABLE_KEY": settings.stripe_publishable_key,
         "STRIPE_WEBHOOK_SECRET": settings.stripe_webhook_secret, "SMTP_HOST": settings.smtp_host,
         "SMTP_PORT": str(settings.smtp_port), "PUBLIC_URL": settings.public_url, "LOG_LEVEL": "WARNING",
+        "SECRET_KEY": settings.secret_key, "ARGON2_PROFILE": settings.argon2_profile,
     }
+
+
+@pytest.fixture()
+def live_admin(pay_settings: Settings) -> dict[str, str]:
+    """The bearer header of an admin, for httpx clients of the live servers."""
+    return make_person(pay_settings, "admin").headers
 
 
 @pytest.fixture()

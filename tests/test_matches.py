@@ -12,6 +12,7 @@ import pytest
 from litestar.testing import TestClient
 
 from tests.factories import initiative, support_provider, takeover, volunteer_offer
+from tests.people import Person, anonymously, make_person
 from tests.test_bad_input import assert_problem
 
 PROVIDER_CONTACT = {"name": "Dominique Incubateur", "email": "dominique@incubateur.example.org"}
@@ -31,8 +32,23 @@ def no_server_error(client: TestClient) -> Iterator[None]:
     assert [s for s in statuses if s[1] >= 500] == []
 
 
+@pytest.fixture(autouse=True)
+def parties(settings) -> dict[str, Person]:
+    """The two sides: a project leader (the initiatives) and a member of a support structure and of a
+    business (every candidate kind); `create` posts each listing as its side."""
+    global SIDES
+    leader = make_person(settings, "project_leader")
+    partner = make_person(settings, "support_member", organisations={"support_member": None, "business_member": None})
+    SIDES = {"initiative": leader, "candidate": partner}
+    return SIDES
+
+
+SIDES: dict[str, Person] = {}
+
+
 def create(client: TestClient, resource: str, body: dict[str, Any]) -> dict[str, Any]:
-    response = client.post(f"/api/{resource}", json=body)
+    side = SIDES["initiative" if resource == "initiatives" else "candidate"] if SIDES else None
+    response = client.post(f"/api/{resource}", json=body, headers=side.headers if side else None)
     assert response.status_code == 201, response.text
     return response.json()
 
@@ -52,7 +68,8 @@ def item_for(page: dict[str, Any], kind: str, candidate_id: int) -> dict[str, An
 
 
 def move(client: TestClient, match_id: int, status: str, side: str) -> httpx.Response:
-    return client.patch(f"/api/matches/{match_id}", json={"status": status, "side": side})
+    """The member of that side moves the match (the side comes from the account, not the body)."""
+    return client.patch(f"/api/matches/{match_id}", json={"status": status}, headers=SIDES[side].headers)
 
 
 @pytest.fixture()
@@ -370,21 +387,66 @@ def test_bad_ids_are_400_or_404(client: TestClient, pair: dict[str, Any]) -> Non
 
 
 @pytest.mark.parametrize(("body", "field"), [
-    ({"status": "suggested", "side": "initiative"}, "status"),
+    ({"status": "suggested"}, "status"),
     ({"status": "married", "side": "initiative"}, "status"),
     ({"side": "initiative"}, "status"),
-    ({"status": "contacted"}, "side"),
     ({"status": "contacted", "side": "moderator"}, "side"),
     ({"status": "contacted", "side": "initiative", "note": "hello"}, "note"),
     ({"status": 1, "side": "initiative"}, "status"),
 ])
 def test_bad_patch_bodies_name_the_field_and_change_nothing(client: TestClient, pair: dict[str, Any],
                                                             body: dict[str, Any], field: str) -> None:
-    assert_problem(client.patch(f"/api/matches/{pair['match_id']}", json=body), 400, field)
+    leader = SIDES["initiative"].headers
+    assert_problem(client.patch(f"/api/matches/{pair['match_id']}", json=body, headers=leader), 400, field)
     assert client.get(f"/api/matches/{pair['match_id']}").json()["status"] == "suggested"
 
 
 def test_malformed_patch_body(client: TestClient, pair: dict[str, Any]) -> None:
     response = client.patch(f"/api/matches/{pair['match_id']}", content=b'{"status": ',
-                            headers={"content-type": "application/json"})
+                            headers={"content-type": "application/json", **SIDES["initiative"].headers})
     assert_problem(response, 400, "body")
+
+
+# --- who moves a match ----------------------------------------------------------------------
+
+
+def test_the_side_comes_from_the_account_and_nobody_else_moves_it(client: TestClient, pair: dict[str, Any],
+                                                                   settings) -> None:
+    url = f"/api/matches/{pair['match_id']}"
+    leader, partner = SIDES["initiative"], SIDES["candidate"]
+    # the leader may not act for the candidate: naming the other side is a 403, and changes nothing
+    assert_problem(client.patch(url, json={"status": "contacted", "side": "candidate"}, headers=leader.headers),
+                   403, "side")
+    outsider = make_person(settings, "project_leader")
+    moderator = make_person(settings, "moderator")
+    for who in (outsider, moderator):  # staff do not consent for the parties
+        assert_problem(client.patch(url, json={"status": "contacted"}, headers=who.headers), 403, None)
+    assert_problem(client.patch(url, json={"status": "contacted"}), 403, None)  # the admin of the client
+    with anonymously(client):
+        assert_problem(client.patch(url, json={"status": "contacted"}), 401, None)
+    assert client.get(url).json()["history"] == []
+    done = client.patch(url, json={"status": "contacted"}, headers=partner.headers).json()
+    assert [(e["side"], e["to_status"]) for e in done["history"]] == [("candidate", "contacted")]
+
+
+def test_an_account_on_both_sides_must_say_which(client: TestClient, settings) -> None:
+    both = make_person(settings, "project_leader", organisations={"project_leader": None, "support_member": None})
+    ini = client.post("/api/initiatives", json=initiative(), headers=both.headers).json()
+    provider = client.post("/api/support-providers", json=support_provider(), headers=both.headers).json()
+    match_id = item_for(ranking(client, ini["id"]), "support_provider", provider["id"])["match_id"]
+    url = f"/api/matches/{match_id}"
+    assert_problem(client.patch(url, json={"status": "contacted"}, headers=both.headers), 400, "side")
+    moved = client.patch(url, json={"status": "contacted", "side": "candidate"}, headers=both.headers)
+    assert moved.status_code == 200 and moved.json()["history"][0]["side"] == "candidate"
+
+
+def test_contacts_are_for_the_parties_only(client: TestClient, pair: dict[str, Any], settings) -> None:
+    move(client, pair["match_id"], "contacted", "initiative")
+    move(client, pair["match_id"], "in_discussion", "candidate")
+    url = f"/api/matches/{pair['match_id']}"
+    for side in SIDES.values():
+        assert client.get(url, headers=side.headers).json()["contacts"] is not None
+    assert client.get(url, headers=make_person(settings, "support_member").headers).json()["contacts"] is None
+    with anonymously(client):
+        assert client.get(url).json()["contacts"] is None
+        assert ranking(client, pair["initiative"]["id"], kind="support_provider")["items"][0]["contacts"] is None

@@ -12,6 +12,7 @@ from litestar.testing import TestClient
 
 from market.payments import StripeGateway
 from market.receipts import TAX_RECEIPT_RULE
+from tests.browser import SESSION, as_browser, csrf, login, register
 from tests.stripe_fixtures import (
     STRIPE_SECRET,
     WEBHOOK_SECRET,
@@ -197,7 +198,18 @@ def test_only_published_initiatives_with_a_goal_take_pledges(pay_client: TestCli
 def test_logs_carry_no_email_card_or_secret(pay_client: TestClient, pay_settings, sdk, mailbox: Mailbox,
                                             caplog: pytest.LogCaptureFixture):
     canary_email = "canary.funder.5c1f@example.org"
+    canary_password = "canary-password-7f3a-Zq9!"
     caplog.set_level(logging.DEBUG)
+    # accounts: register, a failed and a good login, a token, a bearer request, logout (see README)
+    with as_browser(pay_client) as web:
+        assert register(web, canary_email, canary_password, display_name="Canari Secret").status_code == 201
+        session_id = web.cookies[SESSION]
+        assert login(web, canary_email, canary_password + "-wrong").status_code == 401
+        assert login(web, canary_email, canary_password).status_code == 200
+        session_ids = [session_id, web.cookies[SESSION], web.cookies["csrftoken"]]
+        token = web.post("/api/me/tokens", json={"name": "canari"}, headers=csrf(web)).json()["token"]
+        assert web.get("/api/me", headers={"Authorization": f"Bearer {token}"}).status_code == 200
+        assert web.post("/api/auth/logout", headers=csrf(web)).status_code == 204
     item = new_initiative(pay_client)
     started = new_pledge(pay_client, item["id"], email=canary_email, display_name="Canari Secret").json()
     intent_id = started["client_secret"].split("_secret_")[0]
@@ -214,7 +226,8 @@ def test_logs_carry_no_email_card_or_secret(pay_client: TestClient, pay_settings
                      if not r.name.startswith("mail.log"))  # aiosmtpd, the test's mail server, is not the app
     assert caplog.records, "nothing was logged at all"
     for canary in (canary_email, "Canari Secret", STRIPE_SECRET, WEBHOOK_SECRET, started["client_secret"],
-                   started["receipt_url"].split("token=")[1], "4242424242424242"):
+                   started["receipt_url"].split("token=")[1], "4242424242424242", canary_password, token,
+                   pay_settings.secret_key, *session_ids):
         assert canary not in ours, canary
 
 

@@ -147,3 +147,31 @@ def test_refund_command(pay_client: TestClient, pay_settings, sdk):
     assert over.returncode == 2 and "refusé" in over.stderr and "12,50" in over.stderr
     assert pledge_state(pay_settings, pledge_id) == ("partially_refunded", 250)
     assert stripe_refunded(sdk, intent_id) == [250]
+
+
+def test_admins_refund_over_http_and_nobody_else_can(pay_client: TestClient, pay_settings, sdk):
+    """POST /api/admin/pledges/{id}/refunds calls the same service as the command; admins only."""
+    from tests.people import anonymously, make_person
+
+    _, pledge_id, intent_id = paid(pay_client, sdk, 2000)
+    url = f"/api/admin/pledges/{pledge_id}/refunds"
+    for role in ("project_leader", "funder", "moderator"):
+        refused = pay_client.post(url, json={"amount_cents": 100}, headers=make_person(pay_settings, role).headers)
+        assert refused.status_code == 403, (role, refused.text)
+    with anonymously(pay_client):
+        assert pay_client.post(url, json={"amount_cents": 100}).status_code == 401
+    assert stripe_refunded(sdk, intent_id) == []
+
+    done = pay_client.post(url, json={"amount_cents": 700, "reason": "doublon"})  # the client is an admin
+    assert done.status_code == 201, done.text
+    body = done.json()
+    assert (body["amount_cents"], body["pledge_status"], body["refunded_cents"]) == (700, "partially_refunded", 700)
+    assert body["stripe_refund_id"].startswith("re_") and body["reason"] == "doublon"
+    over = pay_client.post(url, json={"amount_cents": 5000})
+    assert over.status_code == 400 and over.json()["field"] == "amount_cents"
+    assert pay_client.post(url, json={"amount_cents": "5"}).json()["field"] == "amount_cents"
+    rest = pay_client.post(url, json={})
+    assert rest.status_code == 201 and rest.json()["pledge_status"] == "refunded"
+    assert sorted(stripe_refunded(sdk, intent_id)) == [700, 1300]
+    assert pay_client.post("/api/admin/pledges/999999/refunds", json={}).status_code == 404
+    assert pledge_state(pay_settings, pledge_id) == ("refunded", 2000)

@@ -18,6 +18,7 @@ from market.db import create_engine
 from market.services import stripe_events
 from tests.conftest import run
 from tests.factories import initiative
+from tests.people import anonymously
 from tests.stripe_fixtures import (
     WEBHOOK_SECRET,
     Mailbox,
@@ -40,8 +41,9 @@ def paid_pledge(client: TestClient | httpx.Client, sdk: stripe.StripeClient, amo
     created = client.post("/api/initiatives", json=initiative(**overrides))
     assert created.status_code == 201, created.text
     item = created.json()
-    started = client.post(f"/api/initiatives/{item['id']}/pledges",
-                          json={"amount_cents": amount, "email": "funder@example.org", "anonymous": False}).json()
+    with anonymously(client):  # funders need no account
+        started = client.post(f"/api/initiatives/{item['id']}/pledges",
+                              json={"amount_cents": amount, "email": "funder@example.org", "anonymous": False}).json()
     intent_id = started["client_secret"].split("_secret_")[0]
     assert pay(sdk, intent_id).status == "succeeded"
     [succeeded] = stripe_events_of(sdk, intent_id, "payment_intent.succeeded")
@@ -108,8 +110,8 @@ def test_same_event_twice_in_a_row_changes_once(pay_client: TestClient, pay_sett
 
 
 def test_same_event_100_times_20_at_a_time_on_two_workers(live_servers: list[str], pay_settings, sdk,
-                                                          mailbox: Mailbox):
-    with httpx.Client(base_url=live_servers[0], timeout=30) as client:
+                                                          mailbox: Mailbox, live_admin: dict[str, str]):
+    with httpx.Client(base_url=live_servers[0], timeout=30, headers=live_admin) as client:
         initiative_id, pledge_id, succeeded = paid_pledge(client, sdk, amount=4200)
     payload = json.dumps(succeeded).encode()
     outcomes: list[str] = []
@@ -276,13 +278,13 @@ def test_events_of_other_payments_are_acknowledged_and_ignored(pay_client: TestC
 
 @pytest.mark.parametrize("secret", [WEBHOOK_SECRET])
 def test_localstripe_signed_delivery_reaches_the_app(secret: str, live_servers: list[str], pay_settings, sdk,
-                                                     localstripe: str):
+                                                     localstripe: str, live_admin: dict[str, str]):
     """localstripe can sign and post its own events (what `make stripe-dev` sets up)."""
     hook = httpx.post(f"{localstripe}/_config/webhooks/tests",
                       data={"url": f"{live_servers[0]}/api/stripe/webhook", "secret": secret})
     assert hook.status_code == 200
     try:
-        with httpx.Client(base_url=live_servers[1], timeout=30) as client:
+        with httpx.Client(base_url=live_servers[1], timeout=30, headers=live_admin) as client:
             _, pledge_id, _ = paid_pledge(client, sdk, amount=700)
             deadline = time.monotonic() + 15
             while status(client, pledge_id)["status"] == "pending" and time.monotonic() < deadline:

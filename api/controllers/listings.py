@@ -14,8 +14,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.deps import EmbedderDep, parse_id, strict_body
 from api.export import csv_chunks, geojson_chunks
+from api.identity import IdentityDep
+from market.account_schemas import ModerationActionOut, ModerationRequest
+from market.account_views import action_out
 from market.config import Settings
-from market.services import listings
+from market.services import listings, review
+from market.services.access import signed_in, staff
 from market.services.common import KindSpec
 from market.vocabulary import EconomicPurpose, Maturity, Need, OrgForm, Stance, TakeoverDirection, Theme
 
@@ -48,30 +52,50 @@ def listing_controller(spec: KindSpec) -> type[Controller]:
             return Stream(csv_chunks(items), media_type="text/csv; charset=utf-8",
                           headers={"Content-Disposition": f'attachment; filename="{spec.resource}.csv"'})
 
-        @post("/", summary=f"Créer une annonce ({spec.label})")
-        async def create(
-            self, db_session: AsyncSession, settings: Settings, embedder: EmbedderDep, data: Create, body: bytes
-        ) -> Out:
-            item = await listings.create(db_session, spec, strict_body(body, Create), settings, embedder=embedder)
+        @post("/", summary=f"Créer une annonce ({spec.label}) : en attente de modération")
+        async def create(self, db_session: AsyncSession, settings: Settings, embedder: EmbedderDep,
+                         identity: IdentityDep, data: Create, body: bytes) -> Out:
+            sent = strict_body(body, Create)
+            item = await listings.create(db_session, spec, sent, settings, actor=signed_in(identity),
+                                         embedder=embedder)
             return spec.to_out(item)
 
         @get("/{listing_id:str}", summary=f"Lire une annonce ({spec.label})")
-        async def read(self, db_session: AsyncSession, listing_id: str) -> Out:
-            item = await listings.read_public(db_session, spec, parse_id(listing_id, spec.label))
+        async def read(self, db_session: AsyncSession, identity: IdentityDep, listing_id: str) -> Out:
+            item = await listings.read(db_session, spec, parse_id(listing_id, spec.label), identity)
             return spec.to_out(item)
 
-        @patch("/{listing_id:str}", summary=f"Modifier une annonce ({spec.label})")
-        async def update(
-            self, db_session: AsyncSession, embedder: EmbedderDep, listing_id: str, data: Update, body: bytes
-        ) -> Out:
+        @patch("/{listing_id:str}", summary=f"Modifier une annonce ({spec.label}) : son organisation ou la modération")
+        async def update(self, db_session: AsyncSession, settings: Settings, embedder: EmbedderDep,
+                         identity: IdentityDep, listing_id: str, data: Update, body: bytes) -> Out:
+            actor = signed_in(identity)
             listing = parse_id(listing_id, spec.label)
-            item = await listings.update(db_session, spec, listing, strict_body(body, Update), embedder=embedder)
+            item = await listings.update(db_session, spec, listing, strict_body(body, Update), actor=actor,
+                                         settings=settings, embedder=embedder)
             return spec.to_out(item)
 
         @delete("/{listing_id:str}", status_code=200, summary=f"Archiver une annonce ({spec.label})")
-        async def archive(self, db_session: AsyncSession, listing_id: str) -> Out:
-            item = await listings.archive(db_session, spec, parse_id(listing_id, spec.label))
+        async def archive(self, db_session: AsyncSession, identity: IdentityDep, listing_id: str) -> Out:
+            actor = signed_in(identity)
+            item = await listings.archive(db_session, spec, parse_id(listing_id, spec.label), actor=actor)
             return spec.to_out(item)
+
+        @post("/{listing_id:str}/moderation", status_code=200,
+              summary=f"Modérer ({spec.label}) : publier, refuser (motivé), archiver, fusionner un doublon")
+        async def moderate(self, db_session: AsyncSession, identity: IdentityDep, listing_id: str,
+                           data: ModerationRequest, body: bytes) -> Out:
+            actor = staff(identity)
+            sent = strict_body(body, ModerationRequest)
+            item = await review.act(db_session, spec, parse_id(listing_id, spec.label), actor, sent.action,
+                                    sent.reason, sent.merge_into)
+            return spec.to_out(item)
+
+        @get("/{listing_id:str}/moderation", summary=f"Historique de modération ({spec.label}) : pour son organisation")
+        async def history(self, db_session: AsyncSession, identity: IdentityDep,
+                          listing_id: str) -> list[ModerationActionOut]:
+            actor = signed_in(identity)
+            rows = await review.history(db_session, spec, parse_id(listing_id, spec.label), actor)
+            return [action_out(row, show_actor=actor.is_staff) for row in rows]
 
     ListingController.__name__ = f"{spec.model.__name__}Controller"
     return ListingController

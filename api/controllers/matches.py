@@ -1,8 +1,8 @@
 """Matches: ranked candidates of an initiative, ranked initiatives of a candidate, why a pair
 does or does not match, and the cooperation levels either party moves a match through.
 
-Accounts do not exist yet: the PATCH body names the acting party (`side`). The accounts issue
-will take the side from the signed-in member here; the service already takes it as a parameter.
+The acting party is the signed-in member's side (`market.services.access.acting_side`); contact
+details, once both agreed, are shown to the parties only.
 """
 
 from typing import Annotated
@@ -13,8 +13,10 @@ from litestar.params import Parameter
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.deps import MAX_ID, EmbedderDep, parse_id, strict_body
+from api.identity import IdentityDep
 from market.match_schemas import CandidateKind, Explain, MatchOut, MatchPage, MatchUpdate
 from market.services import matches
+from market.services.access import signed_in
 from market.services.common import KindSpec
 from market.services.matching import CANDIDATE_SPECS
 from market.services.vectors import model_id
@@ -28,10 +30,12 @@ CandidateId = Annotated[int, Parameter(ge=1, le=MAX_ID, description="Identifiant
 
 @get("/api/initiatives/{listing_id:str}/matches", summary="Rapprochements classés d'une initiative")
 async def initiative_matches(
-    db_session: AsyncSession, embedder: EmbedderDep, listing_id: str, kind: KindFilter = None, limit: Limit = 20
+    db_session: AsyncSession, embedder: EmbedderDep, identity: IdentityDep, listing_id: str, kind: KindFilter = None,
+    limit: Limit = 20
 ) -> MatchPage:
     initiative_id = parse_id(listing_id, "initiative")
-    return await matches.for_initiative(db_session, initiative_id, kind, limit=limit, model=model_id(embedder))
+    return await matches.for_initiative(db_session, initiative_id, kind, limit=limit, model=model_id(embedder),
+                                        viewer=identity)
 
 
 @get("/api/initiatives/{listing_id:str}/matches/explain", summary="Pourquoi une paire correspond ou non")
@@ -49,27 +53,30 @@ async def explain_match(
 def candidate_matches(spec: KindSpec) -> HTTPRouteHandler:
     @get(f"/api/{spec.resource}/{{listing_id:str}}/matches", summary=f"Initiatives classées ({spec.label})",
          name=f"{spec.kind}-matches")
-    async def handler(db_session: AsyncSession, embedder: EmbedderDep, listing_id: str,
+    async def handler(db_session: AsyncSession, embedder: EmbedderDep, identity: IdentityDep, listing_id: str,
                       limit: Limit = 20) -> MatchPage:
         candidate_id = parse_id(listing_id, spec.label)
-        return await matches.for_candidate(db_session, spec.kind, candidate_id, limit=limit, model=model_id(embedder))
+        return await matches.for_candidate(db_session, spec.kind, candidate_id, limit=limit, model=model_id(embedder),
+                                           viewer=identity)
 
     return handler
 
 
 @get("/api/matches/{match_id:str}", summary="Un rapprochement, tel que les deux parties le voient")
-async def read_match(db_session: AsyncSession, embedder: EmbedderDep, match_id: str) -> MatchOut:
-    return await matches.read(db_session, parse_id(match_id, "rapprochement"), model=model_id(embedder))
+async def read_match(db_session: AsyncSession, embedder: EmbedderDep, identity: IdentityDep, match_id: str) -> MatchOut:
+    return await matches.read(db_session, parse_id(match_id, "rapprochement"), model=model_id(embedder),
+                              viewer=identity)
 
 
 @patch("/api/matches/{match_id:str}", summary="Faire avancer un rapprochement (l'une des parties)")
 async def move_match(
-    db_session: AsyncSession, embedder: EmbedderDep, match_id: str, data: MatchUpdate, body: bytes
+    db_session: AsyncSession, embedder: EmbedderDep, identity: IdentityDep, match_id: str, data: MatchUpdate,
+    body: bytes
 ) -> MatchOut:
+    actor = signed_in(identity)
     change = strict_body(body, MatchUpdate)
-    return await matches.move(
-        db_session, parse_id(match_id, "rapprochement"), change.status, change.side, model=model_id(embedder)
-    )
+    return await matches.move(db_session, parse_id(match_id, "rapprochement"), change.status, change.side,
+                              actor=actor, model=model_id(embedder))
 
 
 ROUTER = Router(

@@ -11,9 +11,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from market.config import Settings
 from market.errors import InvalidField, NotFound
-from market.models import utcnow
+from market.models import Organisation, utcnow
 from market.search import SearchQuery, apply_search, index_listing
-from market.services import moderation
+from market.services import access, moderation
+from market.services.access import Identity
 from market.services.common import KindSpec, new_slug, sent_fields
 from market.services.embeddings import embed_listing
 from market.services.initiatives import SPEC as INITIATIVES
@@ -105,11 +106,20 @@ async def load(session: AsyncSession, spec: KindSpec, listing_id: int) -> Any:
     return item
 
 
-async def read_public(session: AsyncSession, spec: KindSpec, listing_id: int) -> Any:
-    """A published listing; others stay hidden (owners and moderators see them once accounts exist)."""
+async def read(session: AsyncSession, spec: KindSpec, listing_id: int, viewer: Identity | None = None) -> Any:
+    """A published listing for anyone; an unpublished one for its organisation's members and the
+    moderators only (404 for everyone else)."""
     item = await load(session, spec, listing_id)
-    if item.status != "published":
+    if not access.can_see(viewer, spec.kind, item):
         raise NotFound(f"{spec.label} {listing_id} introuvable")
+    return item
+
+
+async def load_managed(session: AsyncSession, spec: KindSpec, listing_id: int, actor: Identity | None) -> Any:
+    """The listing, if `actor` may manage it (401, 403 for a published one, 404 otherwise)."""
+    access.signed_in(actor)
+    item = await load(session, spec, listing_id)
+    access.check_manage(actor, spec.kind, spec.label, item)
     return item
 
 
@@ -119,24 +129,45 @@ async def create(
     data: msgspec.Struct,
     settings: Settings,
     *,
+    actor: Identity | None = None,
     slug: str | None = None,
     organisation_id: int | None = None,
     embedder: Embedder | None = None,
 ) -> Any:
+    """A new listing, in pending_review (published at once with AUTO_PUBLISH, development only). With an
+    `actor` (the HTTP API) the organisation is the one it acts for; without one (seeds), `organisation_id`."""
+    fields = sent_fields(data)
+    requested = fields.pop("organisation_id", None)
+    if actor is not None:
+        organisation_id = access.creating_organisation(actor, spec.kind, requested)
+        if organisation_id is not None:
+            await _organisation_exists(session, organisation_id)
     item = spec.model(status="pending_review", organisation_id=organisation_id)
-    await spec.apply(session, item, sent_fields(data))
+    await spec.apply(session, item, fields)
     item.slug = slug or new_slug(getattr(item, spec.title_attr))
     session.add(item)
-    if settings.auto_publish:
-        moderation.transition(item, "published")
     await _save(session, spec, item, embedder)
+    moderation.record(session, spec.kind, item, action="submit", from_status="draft", actor=actor)
+    if settings.auto_publish:
+        moderation.change(session, spec.kind, item, "published", action="auto_publish", actor=actor,
+                          reason="AUTO_PUBLISH (développement)")
+    await session.flush()
     return item
 
 
+async def _organisation_exists(session: AsyncSession, organisation_id: int) -> None:
+    if await session.get(Organisation, organisation_id) is None:
+        raise InvalidField(f"organisation {organisation_id} introuvable", field="organisation_id")
+
+
 async def update(
-    session: AsyncSession, spec: KindSpec, listing_id: int, data: msgspec.Struct, *, embedder: Embedder | None = None
+    session: AsyncSession, spec: KindSpec, listing_id: int, data: msgspec.Struct, *,
+    actor: Identity | None = None, settings: Settings | None = None, embedder: Embedder | None = None
 ) -> Any:
-    item = await load(session, spec, listing_id)
+    """Apply the sent fields. An edit by the listing's own organisation sends a published (or
+    rejected) listing back to pending_review; moderators' edits keep the state."""
+    item = await load(session, spec, listing_id) if actor is None else await load_managed(
+        session, spec, listing_id, actor)
     if item.status in ("archived", "merged"):
         raise InvalidField(
             f"cette annonce est {moderation.STATE_LABELS[item.status]} : elle ne peut plus être modifiée",
@@ -147,13 +178,28 @@ async def update(
         await spec.apply(session, item, fields)
         item.updated_at = utcnow()
         await _save(session, spec, item, embedder)
+        if actor is not None and not actor.is_staff:
+            _back_to_review(session, spec, item, actor, auto_publish=bool(settings and settings.auto_publish))
+        await session.flush()
     return item
 
 
-async def archive(session: AsyncSession, spec: KindSpec, listing_id: int) -> Any:
-    item = await load(session, spec, listing_id)
-    moderation.transition(item, "archived")
-    item.updated_at = utcnow()
+def _back_to_review(session: AsyncSession, spec: KindSpec, item: Any, actor: Identity, *, auto_publish: bool) -> None:
+    if item.status == "published" and auto_publish:
+        return
+    if item.status in ("published", "rejected"):
+        moderation.change(session, spec.kind, item, "pending_review", action="resubmit", actor=actor,
+                          reason="modifiée par son organisation")
+        if auto_publish:
+            moderation.change(session, spec.kind, item, "published", action="auto_publish", actor=actor,
+                              reason="AUTO_PUBLISH (développement)")
+
+
+async def archive(session: AsyncSession, spec: KindSpec, listing_id: int, *, actor: Identity | None = None,
+                  reason: str | None = None) -> Any:
+    item = await load(session, spec, listing_id) if actor is None else await load_managed(
+        session, spec, listing_id, actor)
+    moderation.change(session, spec.kind, item, "archived", action="archive", actor=actor, reason=reason)
     await session.flush()
     return item
 

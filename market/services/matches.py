@@ -29,8 +29,9 @@ from market.match_schemas import (
     MatchPage,
 )
 from market.models import Match, utcnow
-from market.services import cooperation
+from market.services import access, cooperation
 from market.services import matching as engine_service
+from market.services.access import Identity
 from matching import types as m
 
 PAIR = ("initiative_id", "candidate_kind", "candidate_id")
@@ -63,13 +64,15 @@ def _contact(item: Any) -> ContactOut:
     return ContactOut(name=item.contact_name, email=item.contact_email, phone=item.contact_phone)
 
 
-def _contacts(status: str, initiative: Any, candidate: Any) -> Contacts | None:
-    if not cooperation.contacts_visible(status):
+def _contacts(status: str, initiative: Any, kind: str, candidate: Any, viewer: Identity | None) -> Contacts | None:
+    """Both sides' contacts, once both agreed, for the parties (and the staff) only."""
+    if not cooperation.contacts_visible(status) or not access.is_party(viewer, initiative, kind, candidate):
         return None
     return Contacts(initiative=_contact(initiative), candidate=_contact(candidate))
 
 
-def _item(found: m.Match, kind: str, initiative: Any, candidate: Any, stored: tuple[int, str]) -> MatchItem:
+def _item(found: m.Match, kind: str, initiative: Any, candidate: Any, stored: tuple[int, str],
+          viewer: Identity | None) -> MatchItem:
     match_id, status = stored
     return MatchItem(
         candidate=listing_ref(kind, candidate),
@@ -81,7 +84,7 @@ def _item(found: m.Match, kind: str, initiative: Any, candidate: Any, stored: tu
         missing=list(found.missing),
         match_id=match_id,
         status=status,
-        contacts=_contacts(status, initiative, candidate),
+        contacts=_contacts(status, initiative, kind, candidate, viewer),
     )
 
 
@@ -130,7 +133,7 @@ async def _stored_pair(session: AsyncSession, initiative_id: int, kind: str, can
 
 
 async def for_initiative(session: AsyncSession, initiative_id: int, kind: str | None, *, limit: int,
-                         model: str | None) -> MatchPage:
+                         model: str | None, viewer: Identity | None = None) -> MatchPage:
     """Ranked candidates of one kind (or of all three, each up to `limit`, merged by score)."""
     initiative = await engine_service.published_one(session, "initiative", initiative_id)
     kinds = [kind] if kind else list(engine_service.CANDIDATE_SPECS)
@@ -138,7 +141,8 @@ async def for_initiative(session: AsyncSession, initiative_id: int, kind: str | 
     found = [((initiative.id, r.kind, int(x.candidate_id)), x) for r in ranked for x in r.ranking.matches]
     stored = await _store(session, found)
     items = [
-        _item(x, r.kind, initiative, r.rows[int(x.candidate_id)], stored[(initiative.id, r.kind, int(x.candidate_id))])
+        _item(x, r.kind, initiative, r.rows[int(x.candidate_id)], stored[(initiative.id, r.kind, int(x.candidate_id))],
+              viewer)
         for r in ranked
         for x in r.ranking.matches
     ]
@@ -154,14 +158,15 @@ async def for_initiative(session: AsyncSession, initiative_id: int, kind: str | 
 
 
 async def for_candidate(session: AsyncSession, kind: str, candidate_id: int, *, limit: int,
-                        model: str | None) -> MatchPage:
+                        model: str | None, viewer: Identity | None = None) -> MatchPage:
     """Ranked initiatives for one candidate (reverse browsing), in the same item shape."""
     candidate = await engine_service.published_one(session, kind, candidate_id)
     ranked = await engine_service.rank_for_candidate(session, kind, candidate, limit=limit, model=model)
     found = [((int(x.initiative_id), kind, candidate.id), x) for x in ranked.ranking.matches]
     stored = await _store(session, found)
     items = [
-        _item(x, kind, ranked.rows[int(x.initiative_id)], candidate, stored[(int(x.initiative_id), kind, candidate.id)])
+        _item(x, kind, ranked.rows[int(x.initiative_id)], candidate, stored[(int(x.initiative_id), kind, candidate.id)],
+              viewer)
         for x in ranked.ranking.matches
     ]
     return MatchPage(
@@ -215,7 +220,8 @@ async def _load(session: AsyncSession, match_id: int) -> tuple[Match, Any, Any]:
     return match, initiative, candidate
 
 
-def _out(match: Match, initiative: Any, candidate: Any, explanation: m.Explanation) -> MatchOut:
+def _out(match: Match, initiative: Any, candidate: Any, explanation: m.Explanation,
+         viewer: Identity | None) -> MatchOut:
     return MatchOut(
         id=match.id,
         kind=match.candidate_kind,
@@ -230,7 +236,7 @@ def _out(match: Match, initiative: Any, candidate: Any, explanation: m.Explanati
         blocking=[rule.detail for rule in explanation.rules if not rule.passed],
         initiative_interest_at=match.initiative_interest_at,
         candidate_interest_at=match.candidate_interest_at,
-        contacts=_contacts(match.status, initiative, candidate),
+        contacts=_contacts(match.status, initiative, match.candidate_kind, candidate, viewer),
         history=[MatchEventOut(side=e.side, from_status=e.from_status, to_status=e.to_status, at=e.at)
                  for e in match.events],
         created_at=match.created_at,
@@ -238,18 +244,21 @@ def _out(match: Match, initiative: Any, candidate: Any, explanation: m.Explanati
     )
 
 
-async def read(session: AsyncSession, match_id: int, *, model: str | None) -> MatchOut:
+async def read(session: AsyncSession, match_id: int, *, model: str | None, viewer: Identity | None = None) -> MatchOut:
     match, initiative, candidate = await _load(session, match_id)
     explanation = await engine_service.explain_pair(session, initiative, match.candidate_kind, candidate, model=model)
     _refresh(match, explanation)
     await session.flush()
-    return _out(match, initiative, candidate, explanation)
+    return _out(match, initiative, candidate, explanation, viewer)
 
 
-async def move(session: AsyncSession, match_id: int, to: str, side: str, *, model: str | None) -> MatchOut:
-    """`side` ("initiative" or "candidate") moves the match to `to`; the accounts issue will derive
-    the side from the signed-in member instead of the request body."""
+async def move(session: AsyncSession, match_id: int, to: str, side: str | None, *, actor: Identity | None,
+               model: str | None) -> MatchOut:
+    """The actor moves the match to `to` for the side whose organisation it acts for
+    (`access.acting_side`: `side` is needed only from an account on both sides; nobody else acts)."""
+    access.signed_in(actor)
     match, initiative, candidate = await _load(session, match_id)
+    side = access.acting_side(actor, initiative, match.candidate_kind, candidate, side)
     cooperation.check(match, to, side)
     explanation = await engine_service.explain_pair(session, initiative, match.candidate_kind, candidate, model=model)
     if to != "declined" and not explanation.eligible:
@@ -261,4 +270,4 @@ async def move(session: AsyncSession, match_id: int, to: str, side: str, *, mode
     _refresh(match, explanation)
     cooperation.transition(match, to, side)
     await session.flush()
-    return _out(match, initiative, candidate, explanation)
+    return _out(match, initiative, candidate, explanation, actor)

@@ -33,7 +33,7 @@ def idempotency_key(pledge: Pledge) -> str:
 
 
 async def _pledgeable(session: AsyncSession, initiative_id: int) -> Initiative:
-    initiative = await listings.read_public(session, INITIATIVES, initiative_id)
+    initiative = await listings.read(session, INITIATIVES, initiative_id)
     if initiative.funding_goal_cents is None:
         raise Conflict("cette initiative n'a pas d'objectif de financement : elle ne reçoit pas de promesses de don")
     return initiative
@@ -143,7 +143,7 @@ async def read(session: AsyncSession, pledge_id: int) -> PledgeOut:
 async def funding(session: AsyncSession, settings: Settings, initiative_id: int) -> FundingOut:
     """Raised = settled pledges minus their refunds; a disputed pledge counts for nothing while its
     dispute is open. One SQL sum over the pledge rows: nothing can be counted twice."""
-    initiative = await listings.read_public(session, INITIATIVES, initiative_id)
+    initiative = await listings.read(session, INITIATIVES, initiative_id)
     settled = Pledge.status.in_(SETTLED_STATES) & Pledge.disputed.is_(False)
     counted = settled & (Pledge.amount_cents > Pledge.refunded_cents)
     row = (await session.execute(

@@ -1,0 +1,97 @@
+"""Litestar's own protections, configured, and the two small changes they need here.
+
+- CSRF: Litestar's `CSRFMiddleware` (double-submit cookie `csrftoken`, HMAC-signed with SECRET_KEY,
+  sent back in the `X-CSRFToken` header or the `_csrf_token` form field). The subclass skips two kinds
+  of unsafe request that carry no credential a browser adds by itself: those with an
+  `Authorization: Bearer` header (authenticated by the token only, never by the cookie: a bad token
+  is a 401, not a fall-back to the session) and those with no session cookie (anonymous: a pledge),
+  except on `/api/auth/*`, which start a session (login CSRF). The Stripe webhook is excluded by path.
+- Login rate per address: Litestar's `RateLimitMiddleware` on the auth routes, its windows kept in
+  the database store (shared by every instance); the subclass adds `Retry-After` to its 429.
+- Security headers on every response (a before-send hook, so 404s of unknown paths get them too).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+from typing import Any
+
+from litestar.config.csrf import CSRFConfig
+from litestar.connection import ASGIConnection, Request
+from litestar.datastructures import MutableScopeHeaders
+from litestar.exceptions import TooManyRequestsException
+from litestar.middleware import DefineMiddleware
+from litestar.middleware.csrf import CSRFMiddleware
+from litestar.middleware.rate_limit import RateLimitConfig, RateLimitMiddleware, get_remote_address
+from litestar.types import Message, Receive, Scope, Send
+
+from api.sessions import COOKIE
+from market.config import Settings
+
+CSRF_COOKIE = "csrftoken"
+CSRF_HEADER = "x-csrftoken"
+WEBHOOK = "/api/stripe/webhook"
+SESSION_STARTING = "/api/auth/"
+CSP = ("default-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; form-action 'self'; "
+       "frame-ancestors 'none'")
+# the Swagger UI page starts itself with an inline script and style
+CSP_DOCS = ("default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; "
+            "img-src 'self' data:; object-src 'none'; base-uri 'none'; frame-ancestors 'none'")
+HEADERS = {"X-Content-Type-Options": "nosniff", "Referrer-Policy": "no-referrer", "X-Frame-Options": "DENY"}
+
+
+def bearer_header(connection: ASGIConnection) -> bool:
+    return connection.headers.get("authorization", "").lower().startswith("bearer ")
+
+
+class BourseCSRFMiddleware(CSRFMiddleware):
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and scope["method"] not in self.config.safe_methods:
+            connection: ASGIConnection = ASGIConnection(scope)
+            anonymous = COOKIE not in connection.cookies and not scope["path"].startswith(SESSION_STARTING)
+            if bearer_header(connection) or anonymous:
+                await self.app(scope, receive, send)
+                return
+        await super().__call__(scope, receive, send)
+
+
+def csrf_middleware(settings: Settings) -> DefineMiddleware:
+    config = CSRFConfig(secret=settings.secret_key, cookie_name=CSRF_COOKIE, header_name=CSRF_HEADER,
+                        cookie_secure=not settings.is_development, cookie_samesite="lax", exclude=[f"^{WEBHOOK}"])
+    return DefineMiddleware(BourseCSRFMiddleware, config=config)
+
+
+class RetryAfterRateLimit(RateLimitMiddleware):
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        try:
+            await super().__call__(scope, receive, send)
+        except TooManyRequestsException as exc:  # the limit's 429: when to come back
+            reset = (exc.headers or {}).get(self.config.rate_limit_reset_header_key, "60")
+            exc.headers = {**(exc.headers or {}), "Retry-After": str(max(1, int(reset)))}
+            raise
+
+
+def auth_rate_limit(settings: Settings) -> DefineMiddleware:
+    secret = settings.secret_key.encode()
+
+    def address_key(request: Request[Any, Any, Any]) -> str:  # the store keeps no plain address
+        return "auth:" + hmac.new(secret, get_remote_address(request).encode(), hashlib.sha256).hexdigest()
+
+    async def unsafe_only(request: Request[Any, Any, Any]) -> bool:  # reading the CSRF token is not limited
+        return request.method == "POST"
+
+    config = RateLimitConfig(rate_limit=("minute", settings.auth_rate_per_minute), store="rate_limit",
+                             identifier_for_request=address_key, middleware_class=RetryAfterRateLimit,
+                             check_throttle_handler=unsafe_only)
+    return config.middleware
+
+
+async def security_headers(message: Message, scope: Scope) -> None:
+    """Before-send hook: Content-Security-Policy (with frame-ancestors 'none'), nosniff, no referrer."""
+    if message["type"] != "http.response.start":
+        return
+    headers = MutableScopeHeaders.from_message(message)
+    headers["Content-Security-Policy"] = CSP_DOCS if scope.get("path", "").startswith("/schema") else CSP
+    for name, value in HEADERS.items():
+        headers[name] = value
