@@ -29,7 +29,3 @@ class Points:
         h = np.sin((self.lat - la1) / 2) ** 2 + math.cos(la1) * self.cos_lat * np.sin((self.lon - lo1) / 2) ** 2
         return 2 * EARTH_RADIUS_KM * np.arcsin(np.sqrt(np.clip(h, 0.0, 1.0)))
 
-
-def distances_km(lat: float, lon: float, lats: np.ndarray, lons: np.ndarray) -> np.ndarray:
-    """Distances from one point to arrays of points (degrees in, km out)."""
-    return Points(lats, lons).distances_km(lat, lon)

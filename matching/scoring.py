@@ -38,13 +38,6 @@ AREA_PROXIMITY = np.array([1.0, 1.0, 0.85, 0.7, 0.55])
 TAKEOVER_NEEDS = {True: ("premises", "takeover"), False: ("takeover",)}
 
 
-def need_weights(needs: tuple[str, ...]) -> dict[str, float]:
-    """Needs listed first matter most: weights 1, 1/2, 1/3... normalised to sum 1."""
-    raw = {need: 1.0 / (rank + 1) for rank, need in enumerate(needs)}
-    total = sum(raw.values()) or 1.0
-    return {need: w / total for need, w in raw.items()}
-
-
 def demand(ini: Initiative) -> dict[str, float]:
     """The declared needs, then (at half weight) the needs its missing skills imply."""
     raw = {need: 1.0 / (rank + 1) for rank, need in enumerate(ini.needs)}
