@@ -41,6 +41,7 @@ test: install
 
 lint: install
 	$(BIN)/ruff check .
+	$(BIN)/mypy
 
 territories: install
 	$(BIN)/python scripts/build_territories.py
@@ -61,12 +62,12 @@ stripe-dev: install
 	  --webhook-url http://$${HOST:-127.0.0.1}:$${PORT:-8000}/api/stripe/webhook
 
 reconcile: install
-	$(BIN)/python -m market.reconcile
+	$(BIN)/python -m market.cli reconcile
 
 # The first admin: `make admin EMAIL=you@example.org` asks the password twice (or reads BOURSE_ADMIN_PASSWORD).
 admin: migrate
 	@test -n "$(EMAIL)" || { echo "usage: make admin EMAIL=you@example.org" >&2; exit 2; }
-	$(BIN)/python -m market.accounts create-admin "$(EMAIL)"
+	$(BIN)/python -m market.cli create-admin "$(EMAIL)"
 
 clean:
 	rm -rf $(VENV) var $(VENDOR)

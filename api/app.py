@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 from pathlib import Path
 
 import anyio
@@ -18,24 +17,29 @@ from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import SwaggerRenderPlugin
 from litestar.static_files import create_static_files_router
 
-from api.controllers.admin import AdminController
-from api.controllers.auth import LOGIN_STORE, AuthController
+from api.controllers.accounts import (
+    LOGIN_STORE,
+    AuthController,
+    MeController,
+    OrganisationController,
+    PlatformRoleController,
+)
 from api.controllers.health import health
 from api.controllers.listings import CONTROLLERS
 from api.controllers.matches import ROUTER as MATCHES
-from api.controllers.me import MeController
 from api.controllers.moderation import ModerationController
-from api.controllers.organisations import OrganisationController
-from api.controllers.pledges import PLEDGE_HANDLERS, close_payments
+from api.controllers.pledges import PLEDGE_HANDLERS
 from api.controllers.reference import get_vocabulary, search_territories
-from api.deps import provide_embedder, provide_settings, provide_territory_index
+from api.deps import provide_embedder, provide_payments, provide_pools, provide_settings, provide_territory_index
 from api.errors import EXCEPTION_HANDLERS
 from api.identity import provide_identity
 from api.security import auth_rate_limit, csrf_middleware, security_headers
 from api.sessions import DatabaseSessionBackend, session_config
+from market.accounts.session_models import StoreItem, WebSession
 from market.config import VERSION, Settings
 from market.db import create_engine
-from market.session_models import StoreItem, WebSession
+from market.matches.pools import CandidatePools
+from market.pledges.payments import StripeGateway
 from matching.semantic import load_embedder
 
 STATIC = Path(__file__).parent / "static"
@@ -62,6 +66,9 @@ def create_app(settings: Settings | None = None) -> Litestar:
     async def forget_expired_sessions(app: Litestar) -> None:
         await sessions.delete_expired()
 
+    async def close_payments(app: Litestar) -> None:
+        await app.state.payments.close()
+
     return Litestar(
         route_handlers=[
             health,
@@ -73,8 +80,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
             Router(path="/", route_handlers=[AuthController], middleware=[auth_rate_limit(settings)]),
             MeController,
             OrganisationController,
+            PlatformRoleController,
             ModerationController,
-            AdminController,
             create_static_files_router(path="/static", directories=[STATIC], include_in_schema=False),
         ],
         plugins=[SQLAlchemyPlugin(config=db_config)],
@@ -89,9 +96,14 @@ def create_app(settings: Settings | None = None) -> Litestar:
             "territory_index": Provide(provide_territory_index),
             "embedder": Provide(provide_embedder, sync_to_thread=False),
             "identity": Provide(provide_identity),
+            "pools": Provide(provide_pools, sync_to_thread=False),
+            "payments": Provide(provide_payments, sync_to_thread=False),
         },
         exception_handlers=EXCEPTION_HANDLERS,
-        state=State({"settings": settings, "embedder": None}),
+        # App-wide state: the model (loaded at start-up), the territory index (built on the first
+        # search), the candidate pools of the matching engine, the Stripe gateway.
+        state=State({"settings": settings, "embedder": None, "territory_index": None, "pools": CandidatePools(),
+                     "payments": StripeGateway(settings)}),
         on_startup=[load_model, forget_expired_sessions],
         on_shutdown=[close_payments],
         openapi_config=OpenAPIConfig(
@@ -111,10 +123,11 @@ def create_app(settings: Settings | None = None) -> Litestar:
         ),
         logging_config=LoggingConfig(
             root={"level": settings.log_level, "handlers": ["queue_listener"]},
+            # SQL statements (parameters hidden) only with SQL_ECHO; aiosqlite logs every statement with
+            # its parameters at DEBUG, which SQLAlchemy's hide_parameters does not reach: never below WARNING.
+            loggers={"sqlalchemy.engine": {"level": "INFO" if settings.sql_echo else "WARNING"},
+                     "aiosqlite": {"level": "WARNING"}},
             log_exceptions="never",
         ),
         debug=False,
     )
-
-
-logging.getLogger("sqlalchemy.engine").setLevel(logging.WARNING)

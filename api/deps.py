@@ -1,4 +1,5 @@
-"""Dependencies handed to route handlers."""
+"""Dependencies handed to route handlers: the app-wide state built by `create_app`, and the parsing
+of path ids and strict bodies."""
 
 from __future__ import annotations
 
@@ -12,7 +13,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from market.config import Settings
 from market.errors import InvalidField, NotFound
-from market.territories import TerritoryIndex, build_index
+from market.matches.pools import CandidatePools
+from market.pledges.payments import PaymentGateway
+from market.reference.territories import TerritoryIndex, build_index
 from matching.semantic import Embedder
 
 MAX_ID = 2**31 - 1
@@ -31,14 +34,19 @@ def provide_embedder(state: State) -> Embedder | None:
     return state.get("embedder")
 
 
-_indexes: dict[str, TerritoryIndex] = {}
+async def provide_territory_index(state: State, db_session: AsyncSession) -> TerritoryIndex:
+    """Built on the first search from the database's reference, then kept by the app (it is read-only)."""
+    if state.get("territory_index") is None:
+        state.territory_index = await build_index(db_session)
+    return state.territory_index
 
 
-async def provide_territory_index(settings: Settings, db_session: AsyncSession) -> TerritoryIndex:
-    """Built on first use from the database's reference, then kept for the process (it is read-only)."""
-    if settings.database_url not in _indexes:
-        _indexes[settings.database_url] = await build_index(db_session)
-    return _indexes[settings.database_url]
+def provide_pools(state: State) -> CandidatePools:
+    return state.pools
+
+
+def provide_payments(state: State) -> PaymentGateway:
+    return state.payments
 
 
 def parse_id(raw: str, label: str) -> int:

@@ -1,7 +1,7 @@
 """Who the request acts as: the account of a bearer API token, or of the session cookie, or nobody.
 
 Handlers take `identity: IdentityDep` (None when anonymous) and hand it to the services, which
-hold the rules (`market.services.access`). A bearer header always wins over the cookie and is
+hold the rules (`market.access`). A bearer header always wins over the cookie and is
 never mixed with it: an unknown, revoked or expired token is a 401, even with a valid session.
 """
 
@@ -15,10 +15,11 @@ from litestar.params import SkipValidation
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.sessions import sign_out
+from market.access import Identity
+from market.accounts import service as accounts
+from market.accounts import tokens
 from market.config import Settings
 from market.errors import NotAuthenticated
-from market.services import accounts, tokens
-from market.services.access import Identity
 
 IdentityDep = SkipValidation[Identity | None]
 BEARER = {"WWW-Authenticate": 'Bearer realm="bourse"'}

@@ -32,7 +32,7 @@ from litestar.utils.dataclass import extract_dataclass_items
 from sqlalchemy import delete
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from market.session_models import WebSession
+from market.accounts.session_models import WebSession
 
 COOKIE = "bourse_session"
 ROTATE_KEY = "bourse.session.rotate"

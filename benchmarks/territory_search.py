@@ -21,7 +21,7 @@ from tqdm import tqdm
 from api.app import create_app
 from market.config import Settings
 from market.db import create_engine
-from market.territories import build_index
+from market.reference.territories import build_index
 
 QUERIES = ["hericourt", "Héricourt", "70400", "belfort", "sucy", "paris 18", "75018", "s", "sa", "saint",
            "bourgogne", "grand belfort", "90", "200069052", "montbeliard", "lyon", "marseille 1", "rennes",

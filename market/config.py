@@ -1,6 +1,6 @@
 """Settings, read once from the environment.
 
-Every setting is documented in the README. Defaults suit development on the embedded SQLite
+Every setting is in the README's settings table. Defaults suit development on the embedded SQLite
 database; outside development the secret key must be set explicitly.
 """
 
@@ -49,7 +49,7 @@ class Settings:
     embedding_model: str = field(default_factory=_default_model)
     log_level: str = "INFO"
     sql_echo: bool = False
-    # pledges (see README, "Pledges")
+    # pledges (README settings table; docs/pledges.md)
     stripe_secret_key: str = DEVELOPMENT_STRIPE_SECRET
     stripe_publishable_key: str = DEVELOPMENT_STRIPE_PUBLISHABLE
     stripe_webhook_secret: str = DEVELOPMENT_WEBHOOK_SECRET
@@ -67,7 +67,7 @@ class Settings:
     smtp_password: str = ""
     smtp_starttls: bool = False
     mail_from: str = "Bourse aux initiatives <ne-pas-repondre@bourse.invalid>"
-    # accounts (see README, "Accounts and roles")
+    # accounts (README settings table; docs/accounts-and-security.md)
     argon2_profile: str = "rfc_9106_low_memory"
     session_max_age: int = 14 * 24 * 3600
     auth_rate_per_minute: int = 20  # requests to /api/auth/login and /register per address

@@ -1,11 +1,11 @@
-"""Domain errors. The HTTP layer maps each one to a problem document in one place."""
+"""Domain errors, each with its HTTP status. The HTTP layer maps them to problem documents in one place
+(api/errors.py), whose title comes from the status."""
 
 from __future__ import annotations
 
 
 class DomainError(Exception):
     status_code = 400
-    title = "Requête invalide"
 
     def __init__(self, detail: str, *, field: str | None = None, source: str = "body",
                  headers: dict[str, str] | None = None) -> None:
@@ -20,40 +20,34 @@ class InvalidField(DomainError):
     """A value is well-typed but refused by a rule (unknown commune, bad SIREN...)."""
 
     status_code = 400
-    title = "Valeur refusée"
 
 
 class NotFound(DomainError):
     status_code = 404
-    title = "Introuvable"
 
 
 class Conflict(DomainError):
     status_code = 409
-    title = "Conflit"
 
 
 class InvalidTransition(Conflict):
-    title = "Changement d'état impossible"
+    """The state machine (moderation, cooperation, pledge) does not allow this change now."""
 
 
 class Forbidden(DomainError):
     status_code = 403
-    title = "Action interdite"
 
 
 class NotAuthenticated(DomainError):
     """No account, or a bearer token that is unknown, revoked or expired."""
 
     status_code = 401
-    title = "Authentification requise"
 
 
 class TooManyAttempts(DomainError):
     """Too many failed logins for this account or address: wait `retry_after` seconds."""
 
     status_code = 429
-    title = "Trop de tentatives"
 
     def __init__(self, detail: str, *, retry_after: int) -> None:
         super().__init__(detail, headers={"Retry-After": str(retry_after)})
@@ -64,4 +58,3 @@ class ServiceUnavailable(DomainError):
     """An outside service (Stripe) did not answer; nothing was lost, the action can be tried again."""
 
     status_code = 503
-    title = "Service indisponible"

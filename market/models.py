@@ -22,6 +22,18 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
+from market.vocabulary import (
+    CandidateKind,
+    ListingKind,
+    MatchStatus,
+    MemberRole,
+    ModerationState,
+    OrganisationKind,
+    PlatformRole,
+    PledgeState,
+    Side,
+)
+
 
 def utcnow() -> datetime:
     return datetime.now(UTC)
@@ -80,7 +92,7 @@ class Organisation(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     slug: Mapped[str] = mapped_column(String(120), unique=True)
     name: Mapped[str] = mapped_column(String(200))
-    kind: Mapped[str] = mapped_column(String(30))
+    kind: Mapped[OrganisationKind] = mapped_column(String(30))
     siren: Mapped[str | None] = mapped_column(String(9))
     created_at: Mapped[datetime] = mapped_column(DateTimeUTC, default=utcnow)
 
@@ -90,7 +102,7 @@ class ListingMixin:
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     slug: Mapped[str] = mapped_column(String(120), unique=True)
-    status: Mapped[str] = mapped_column(String(20), default="pending_review", index=True)
+    status: Mapped[ModerationState] = mapped_column(String(20), default="pending_review", index=True)
     merged_into_id: Mapped[int | None] = mapped_column(Integer)
     description: Mapped[str] = mapped_column(Text)
     themes: Mapped[list[str]] = mapped_column(JsonB, default=list)
@@ -112,7 +124,6 @@ class ListingMixin:
 
 class Initiative(ListingMixin, Base):
     __tablename__ = "initiatives"
-    kind = "initiative"
     organisation_id: Mapped[int | None] = ListingMixin._organisation_fk()
     organisation: Mapped[Organisation | None] = relationship(lazy="joined")
     title: Mapped[str] = mapped_column(String(200))
@@ -134,7 +145,6 @@ class Initiative(ListingMixin, Base):
 
 class SupportProvider(ListingMixin, Base):
     __tablename__ = "support_providers"
-    kind = "support_provider"
     organisation_id: Mapped[int | None] = ListingMixin._organisation_fk()
     organisation: Mapped[Organisation | None] = relationship(lazy="joined")
     name: Mapped[str] = mapped_column(String(200))
@@ -167,7 +177,6 @@ class SupportProviderArea(Base):
 
 class TakeoverOpportunity(ListingMixin, Base):
     __tablename__ = "takeover_opportunities"
-    kind = "takeover"
     organisation_id: Mapped[int | None] = ListingMixin._organisation_fk()
     organisation: Mapped[Organisation | None] = relationship(lazy="joined")
     direction: Mapped[str] = mapped_column(String(10))
@@ -184,7 +193,6 @@ class TakeoverOpportunity(ListingMixin, Base):
 
 class VolunteerOffer(ListingMixin, Base):
     __tablename__ = "volunteer_offers"
-    kind = "volunteer_offer"
     organisation_id: Mapped[int | None] = ListingMixin._organisation_fk()
     organisation: Mapped[Organisation | None] = relationship(lazy="joined")
     business_name: Mapped[str] = mapped_column(String(200))
@@ -198,7 +206,6 @@ class VolunteerOffer(ListingMixin, Base):
     radius_km: Mapped[int] = mapped_column(Integer)
 
 
-LISTING_MODELS = (Initiative, SupportProvider, TakeoverOpportunity, VolunteerOffer)
 
 
 # --- matches ---------------------------------------------------------------------------------
@@ -215,13 +222,13 @@ class Match(Base):
     __tablename__ = "matches"
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     initiative_id: Mapped[int] = mapped_column(Integer, ForeignKey("initiatives.id", ondelete="RESTRICT"))
-    candidate_kind: Mapped[str] = mapped_column(String(20))
+    candidate_kind: Mapped[CandidateKind] = mapped_column(String(20))
     candidate_id: Mapped[int] = mapped_column(Integer)
     score: Mapped[int] = mapped_column(Integer, default=0)
     components: Mapped[dict] = mapped_column(JsonB, default=dict)
     reasons: Mapped[list[str]] = mapped_column(JsonB, default=list)
     missing: Mapped[list[str]] = mapped_column(JsonB, default=list)
-    status: Mapped[str] = mapped_column(String(20), default="suggested", index=True)
+    status: Mapped[MatchStatus] = mapped_column(String(20), default="suggested", index=True)
     initiative_interest_at: Mapped[datetime | None] = mapped_column(DateTimeUTC)
     candidate_interest_at: Mapped[datetime | None] = mapped_column(DateTimeUTC)
     created_at: Mapped[datetime] = mapped_column(DateTimeUTC, default=utcnow)
@@ -241,16 +248,14 @@ class MatchEvent(Base):
     __tablename__ = "match_events"
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     match_id: Mapped[int] = mapped_column(Integer, ForeignKey("matches.id", ondelete="CASCADE"), index=True)
-    side: Mapped[str] = mapped_column(String(12))
-    from_status: Mapped[str] = mapped_column(String(20))
-    to_status: Mapped[str] = mapped_column(String(20))
+    side: Mapped[Side] = mapped_column(String(12))
+    from_status: Mapped[MatchStatus] = mapped_column(String(20))
+    to_status: Mapped[MatchStatus] = mapped_column(String(20))
     at: Mapped[datetime] = mapped_column(DateTimeUTC, default=utcnow)
 
 
 # --- pledges -------------------------------------------------------------------------------
 
-PLEDGE_STATES = ("pending", "succeeded", "failed", "refunded", "partially_refunded")
-SETTLED_STATES = ("succeeded", "partially_refunded", "refunded")
 
 
 class Pledge(Base):
@@ -267,7 +272,7 @@ class Pledge(Base):
     display_name: Mapped[str | None] = mapped_column(String(120))
     message: Mapped[str | None] = mapped_column(Text)
     anonymous: Mapped[bool] = mapped_column(Boolean, default=False)
-    status: Mapped[str] = mapped_column(String(20), default="pending", index=True)
+    status: Mapped[PledgeState] = mapped_column(String(20), default="pending", index=True)
     payment_intent_id: Mapped[str | None] = mapped_column(String(255), unique=True)
     charge_id: Mapped[str | None] = mapped_column(String(255), index=True)
     refunded_cents: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
@@ -315,8 +320,6 @@ class StripeEvent(Base):
 
 # --- accounts, organisations' members, API tokens, moderation log --------------------------
 
-MEMBER_ROLES = ("project_leader", "support_member", "business_member", "funder")
-PLATFORM_ROLES = ("moderator", "admin")
 
 
 class Account(Base):
@@ -328,7 +331,7 @@ class Account(Base):
     email: Mapped[str | None] = mapped_column(String(254), unique=True)
     password_hash: Mapped[str | None] = mapped_column(String(200))
     display_name: Mapped[str | None] = mapped_column(String(120))
-    platform_role: Mapped[str | None] = mapped_column(String(20))  # moderator | admin
+    platform_role: Mapped[PlatformRole | None] = mapped_column(String(20))
     created_at: Mapped[datetime] = mapped_column(DateTimeUTC, default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(DateTimeUTC)
     erased_at: Mapped[datetime | None] = mapped_column(DateTimeUTC)
@@ -347,7 +350,7 @@ class Membership(Base):
         Integer, ForeignKey("organisations.id", ondelete="CASCADE"), index=True
     )
     organisation: Mapped[Organisation] = relationship(lazy="joined")
-    role: Mapped[str] = mapped_column(String(20))
+    role: Mapped[MemberRole] = mapped_column(String(20))
     created_at: Mapped[datetime] = mapped_column(DateTimeUTC, default=utcnow)
     __table_args__ = (UniqueConstraint("account_id", "organisation_id", name="uq_memberships_account_organisation"),)
 
@@ -374,11 +377,11 @@ class ModerationAction(Base):
 
     __tablename__ = "moderation_actions"
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    listing_kind: Mapped[str] = mapped_column(String(20))
+    listing_kind: Mapped[ListingKind] = mapped_column(String(20))
     listing_id: Mapped[int] = mapped_column(Integer)
     action: Mapped[str] = mapped_column(String(20))
-    from_status: Mapped[str] = mapped_column(String(20))
-    to_status: Mapped[str] = mapped_column(String(20))
+    from_status: Mapped[ModerationState] = mapped_column(String(20))
+    to_status: Mapped[ModerationState] = mapped_column(String(20))
     reason: Mapped[str | None] = mapped_column(Text)
     merged_into_id: Mapped[int | None] = mapped_column(Integer)
     details: Mapped[dict] = mapped_column(JsonB, default=dict)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date
+from typing import cast
 
 import numpy as np
 
@@ -48,7 +49,7 @@ def _shortlist(pool: Pool, ini: Initiative, rows: np.ndarray, comps: dict[str, n
     if pool.kind != "volunteer_offer" or not ini.skills_needed:
         return
     for i, row in enumerate(rows):
-        offer: VolunteerOffer = pool.candidates[row]  # type: ignore[assignment]
+        offer = cast(VolunteerOffer, pool.candidates[row])  # the pool is of volunteer offers
         best = 0.0
         for rank, needed in enumerate(ini.skills_needed):
             if best_match(needed, offer.skills) is not None:

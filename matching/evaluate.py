@@ -27,7 +27,7 @@ from matching.engine import rank
 from matching.pool import Pool, build_pool
 from matching.semantic import default_model_path, load_embedder, profile_text
 from matching.text import words
-from matching.types import KINDS, Candidate, Initiative
+from matching.types import KINDS, Candidate, Initiative, SupportProvider, Takeover
 
 K = 10
 RANDOM_DRAWS = 50
@@ -127,9 +127,9 @@ class Evaluation:
 
     def codes_eligible(self) -> dict[str, float]:
         def offered(c: Candidate) -> set[str]:
-            if c.kind == "support_provider":
+            if isinstance(c, SupportProvider):
                 return set(c.offers)
-            if c.kind == "takeover":
+            if isinstance(c, Takeover):
                 return {"takeover", "premises"} if c.direction == "handover" else {"takeover"}
             return {"skills"}
 

@@ -12,6 +12,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from typing import cast
 
 import numpy as np
 
@@ -178,10 +179,11 @@ def build_pool(kind: str, candidates: Sequence[Candidate], vectors: np.ndarray |
     themes = np.array([mask("theme", c.themes) for c in candidates], dtype=np.int64)
     pool = Pool(kind, candidates, vectors, has, themes)
     if kind == "support_provider":
-        _support_columns(pool, candidates)  # type: ignore[arg-type]
+        _support_columns(pool, cast(Sequence[SupportProvider], candidates))
     elif kind in ("takeover", "volunteer_offer"):
-        make = _takeover_columns if kind == "takeover" else _volunteer_columns
-        pool.columns = make(candidates)  # type: ignore[operator]
+        # every candidate was checked to be of `kind` above
+        pool.columns = (_takeover_columns(cast(Sequence[Takeover], candidates)) if kind == "takeover"
+                        else _volunteer_columns(cast(Sequence[VolunteerOffer], candidates)))
         pool.points = Points(pool.columns["lat"], pool.columns["lon"])
     else:
         raise ValueError(f"unknown candidate kind {kind!r}")

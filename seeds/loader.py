@@ -10,15 +10,17 @@ from typing import Any
 import anyio
 import msgspec
 from sqlalchemy import func, select
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 from tqdm import tqdm
 
+from market.access import SYSTEM
 from market.config import Settings
+from market.db import insert_for
+from market.listings import kinds
+from market.listings import service as listings
+from market.listings.spec import KindSpec
 from market.models import Commune, Department, Epci, Organisation, Region
-from market.services import listings, moderation
-from market.services.common import KindSpec
+from market.moderation import workflow as moderation
 from matching.semantic import Embedder, load_embedder
 
 DATA = Path(__file__).parent / "data"
@@ -33,9 +35,8 @@ BATCH = 2000
 
 
 async def upsert(session: AsyncSession, model: type, rows: list[dict[str, Any]], key: str) -> None:
-    insert = pg_insert if session.bind.dialect.name == "postgresql" else sqlite_insert
     for start in range(0, len(rows), BATCH):
-        stmt = insert(model).values(rows[start : start + BATCH])
+        stmt = insert_for(session)(model).values(rows[start : start + BATCH])
         updates = {c: stmt.excluded[c] for c in rows[0] if c != key}
         await session.execute(stmt.on_conflict_do_update(index_elements=[key], set_=updates))
 
@@ -71,7 +72,7 @@ def _commune_row(c: dict[str, Any]) -> dict[str, Any]:
 async def load_demo(session: AsyncSession, settings: Settings, data_dir: Path = DATA, progress: bool = True) -> int:
     """Upsert the demo listings, each written as the API writes it: with its text embedding, from
     the configured model (none when it cannot load)."""
-    items = [(listings.KINDS[resource], entry) for resource, name in DEMO_FILES.items()
+    items = [(kinds.BY_RESOURCE[resource], entry) for resource, name in DEMO_FILES.items()
              if (data_dir / name).exists()
              for entry in json.loads((data_dir / name).read_text(encoding="utf-8"))]
     embedder = await anyio.to_thread.run_sync(load_embedder, settings.embedding_model)
@@ -88,13 +89,16 @@ async def _upsert_listing(session: AsyncSession, spec: KindSpec, entry: dict[str
     organisation = await _organisation(session, entry.pop("organisation", None))
     existing = await session.scalar(select(spec.model.id).where(spec.model.slug == slug))
     if existing is None:
-        item = await listings.create(session, spec, msgspec.convert(entry, spec.create), settings, slug=slug,
-                                     organisation_id=organisation.id if organisation else None, embedder=embedder)
+        item = await listings.create(session, spec, msgspec.convert(entry, spec.create), settings, actor=SYSTEM,
+                                     slug=slug, organisation_id=organisation.id if organisation else None,
+                                     embedder=embedder)
     else:
-        item = await listings.update(session, spec, existing, msgspec.convert(entry, spec.update), embedder=embedder)
+        item = await listings.update(session, spec, existing, msgspec.convert(entry, spec.update), actor=SYSTEM,
+                                     embedder=embedder)
         item.organisation_id = organisation.id if organisation else None
     if item.status != "published":
-        moderation.transition(item, "published")
+        moderation.change(session, spec.kind, item, "published", action="publish", actor=SYSTEM,
+                          reason="données de démonstration")
     await session.flush()
 
 

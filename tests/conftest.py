@@ -7,7 +7,6 @@ territory reference is loaded once, and listing rows are wiped between tests.
 
 from __future__ import annotations
 
-import asyncio
 import os
 from collections.abc import Iterator
 
@@ -15,23 +14,26 @@ import pytest
 from alembic import command
 from alembic.config import Config
 from litestar.testing import TestClient
-from sqlalchemy import text
-from sqlalchemy.ext.asyncio import async_sessionmaker
+from sqlalchemy import Table, text
 
 from api.app import create_app
+from market.accounts.session_models import StoreItem, WebSession
 from market.config import ROOT, Settings
-from market.db import create_engine
+from market.db import session_scope
+from market.models import Base
 from seeds.loader import load_territories
+from tests.helpers import run
 from tests.people import ROLES, TEST_SECRET, Person, make_person
 
-LISTING_TABLES = ("stripe_events", "pledge_refunds", "pledges",
-                  "match_events", "matches", "moderation_actions", "api_tokens", "memberships", "web_sessions",
-                  "store_items", "support_provider_areas", "initiatives", "support_providers",
-                  "takeover_opportunities", "volunteer_offers", "organisations", "accounts")
+# Loaded once per run (by `database_url`), never wiped; alembic_version is in no metadata.
+REFERENCE_TABLES = frozenset({"regions", "departments", "epcis", "communes"})
 
 
-def run(coro):
-    return asyncio.run(coro)
+def wiped_tables() -> list[Table]:
+    """Every table of the models except the reference ones, children before their parents, then the
+    tables of the web sessions and the store (another registry, no foreign keys)."""
+    tables = [t for t in reversed(Base.metadata.sorted_tables) if t.name not in REFERENCE_TABLES]
+    return [*tables, WebSession.__table__, StoreItem.__table__]  # type: ignore[list-item]
 
 
 @pytest.fixture(scope="session")
@@ -48,28 +50,22 @@ def database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
 
 
 async def _reset_postgres(url: str) -> None:
-    engine = create_engine(Settings(database_url=url))
-    async with engine.begin() as connection:
-        await connection.execute(text("DROP SCHEMA IF EXISTS public CASCADE"))
-        await connection.execute(text("CREATE SCHEMA public"))
-    await engine.dispose()
+    async with session_scope(Settings(database_url=url)) as session:
+        await session.execute(text("DROP SCHEMA IF EXISTS public CASCADE"))
+        await session.execute(text("CREATE SCHEMA public"))
 
 
 async def _load_reference(url: str) -> None:
-    engine = create_engine(Settings(database_url=url))
-    async with async_sessionmaker(engine)() as session, session.begin():
+    async with session_scope(Settings(database_url=url)) as session:
         await load_territories(session, progress=False)
-    await engine.dispose()
 
 
 async def _wipe(url: str) -> None:
-    engine = create_engine(Settings(database_url=url))
-    async with engine.begin() as connection:
-        for table in LISTING_TABLES:
-            await connection.execute(text(f"DELETE FROM {table}"))
-        if connection.dialect.name == "sqlite":
-            await connection.execute(text("DELETE FROM listing_fts"))
-    await engine.dispose()
+    async with session_scope(Settings(database_url=url)) as session:
+        for table in wiped_tables():
+            await session.execute(table.delete())
+        if session.get_bind().dialect.name == "sqlite":
+            await session.execute(text("DELETE FROM listing_fts"))
 
 
 def suite_settings(database_url: str, **overrides: object) -> Settings:
@@ -130,8 +126,3 @@ def dialect(database_url: str) -> str:
 def pytest_report_header() -> str:
     return f"database: {os.environ.get('DATABASE_URL') or 'SQLite (temporary file)'}"
 
-
-
-
-# The pledge tests' fixtures and helpers (tests/stripe_fixtures.py): their asserts are rewritten too.
-pytest.register_assert_rewrite("tests.stripe_fixtures")

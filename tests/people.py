@@ -9,12 +9,14 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from litestar.testing import TestClient
-from sqlalchemy.ext.asyncio import async_sessionmaker
 
+from market.accounts import service as accounts
+from market.accounts import tokens
 from market.config import Settings
-from market.db import create_engine
-from market.models import MEMBER_ROLES, PLATFORM_ROLES, Membership, Organisation
-from market.services import accounts, tokens
+from market.db import session_scope
+from market.models import Membership, Organisation
+from market.vocabulary import MEMBER_ROLES, PLATFORM_ROLES
+from tests.helpers import run
 
 PASSWORD = "correct horse battery staple"
 TEST_SECRET = "test-secret-key-for-the-suite-only-0123456789"
@@ -40,12 +42,6 @@ class Person:
         return next(iter(self.organisations.values()), None)
 
 
-def run(coro):
-    import asyncio
-
-    return asyncio.run(coro)
-
-
 def make_person(settings: Settings, role: str, *, organisations: dict[str, int | None] | None = None,
                 email: str | None = None, password: str = PASSWORD) -> Person:
     """An account with this role: a platform role, or membership of an organisation (made for it, unless
@@ -55,26 +51,22 @@ def make_person(settings: Settings, role: str, *, organisations: dict[str, int |
     wanted = organisations if organisations is not None else ({role: None} if role in MEMBER_ROLES else {})
 
     async def go() -> Person:
-        engine = create_engine(settings)
-        try:
-            async with async_sessionmaker(engine, expire_on_commit=False)() as session, session.begin():
-                address = email or f"{role}-{secrets.token_hex(4)}@example.org"
-                account = await accounts.register(session, settings, address, password, display_name=role.title(),
-                                                  platform_role=role if role in PLATFORM_ROLES else None)
-                person = Person(role, account.id, account.email)
-                for member_role, organisation_id in wanted.items():
-                    if organisation_id is None:
-                        organisation = Organisation(slug=f"org-{secrets.token_hex(4)}", name=f"Organisation {role}",
-                                                    kind=ORGANISATION_KIND[member_role])
-                        session.add(organisation)
-                        await session.flush()
-                        organisation_id = organisation.id
-                    session.add(Membership(account_id=account.id, organisation_id=organisation_id, role=member_role))
-                    person.organisations[member_role] = organisation_id
-                _, person.token = await tokens.create(session, account.id, "tests")
-                return person
-        finally:
-            await engine.dispose()
+        async with session_scope(settings) as session:
+            address = email or f"{role}-{secrets.token_hex(4)}@example.org"
+            account = await accounts.register(session, settings, address, password, display_name=role.title(),
+                                              platform_role=role if role in PLATFORM_ROLES else None)
+            person = Person(role, account.id, account.email)
+            for member_role, organisation_id in wanted.items():
+                if organisation_id is None:
+                    organisation = Organisation(slug=f"org-{secrets.token_hex(4)}", name=f"Organisation {role}",
+                                                kind=ORGANISATION_KIND[member_role])
+                    session.add(organisation)
+                    await session.flush()
+                    organisation_id = organisation.id
+                session.add(Membership(account_id=account.id, organisation_id=organisation_id, role=member_role))
+                person.organisations[member_role] = organisation_id
+            _, person.token = await tokens.create(session, account.id, "tests")
+            return person
 
     return run(go())
 

@@ -25,8 +25,9 @@ from litestar.testing import TestClient
 
 from api.app import create_app
 from market.config import ROOT, Settings
-from tests.conftest import _wipe, run
+from tests.conftest import _wipe
 from tests.factories import initiative
+from tests.helpers import run
 from tests.people import TEST_SECRET, anonymously, make_person
 
 STRIPE_SECRET = "sk_test_canary_9d1e5b7c"
@@ -241,20 +242,3 @@ def live_servers(pay_settings: Settings) -> Iterator[list[str]]:
             stop(process)
         run(_wipe(pay_settings.database_url))
 
-
-def sql(database_url: str, statement: str, **params: Any) -> list[Any]:
-    """Rows of one SQL statement, through a connection of its own (and committed)."""
-    from sqlalchemy import text
-
-    from market.db import create_engine
-
-    async def go() -> list[Any]:
-        engine = create_engine(Settings(database_url=database_url))
-        try:
-            async with engine.begin() as connection:
-                result = await connection.execute(text(statement), params)
-                return list(result.all()) if result.returns_rows else []
-        finally:
-            await engine.dispose()
-
-    return run(go())

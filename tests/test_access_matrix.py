@@ -17,10 +17,10 @@ from litestar.testing import TestClient
 
 from api.app import create_app
 from market.config import Settings
-from tests.conftest import _wipe, run, suite_settings
+from tests.conftest import _wipe, suite_settings
 from tests.factories import BODIES, RESOURCES
+from tests.helpers import run, sql
 from tests.people import ROLES, Person, make_person
-from tests.stripe_fixtures import sql
 
 KIND = {"initiatives": "initiative", "support-providers": "support_provider",
         "takeover-opportunities": "takeover", "volunteer-offers": "volunteer_offer"}

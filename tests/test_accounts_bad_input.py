@@ -8,9 +8,8 @@ from litestar.testing import TestClient
 
 from market.config import Settings
 from tests.factories import initiative
+from tests.helpers import assert_problem, sql
 from tests.people import make_person
-from tests.stripe_fixtures import sql
-from tests.test_bad_input import assert_problem
 
 CASES = [
     ("POST", "/api/organisations", {"name": "X", "kind": "business", "role": "funder"}, "name"),

@@ -15,9 +15,9 @@ from litestar.testing import TestClient
 from api.app import create_app
 from market.config import Settings
 from tests.browser import SESSION, browser, csrf, login, register, session_cookie_header, without_cookies
-from tests.conftest import _wipe, run, suite_settings
+from tests.conftest import _wipe, suite_settings
+from tests.helpers import run, sql
 from tests.people import PASSWORD, make_person
-from tests.stripe_fixtures import sql
 
 
 @pytest.fixture()
@@ -242,21 +242,17 @@ def test_bad_auth_bodies_name_the_field(web: TestClient, auth_settings: Settings
 def test_expired_sessions_are_refused_and_forgotten_at_start(web: TestClient, auth_settings: Settings) -> None:
     from datetime import UTC, datetime, timedelta
 
-    from sqlalchemy.ext.asyncio import async_sessionmaker
-
-    from market.db import create_engine
-    from market.session_models import WebSession
+    from market.accounts.session_models import WebSession
+    from market.db import session_scope
 
     person = make_person(auth_settings, "funder")
     login(web, person.email)
     live = web.cookies[SESSION]
 
     async def expire() -> None:
-        engine = create_engine(auth_settings)
-        async with async_sessionmaker(engine)() as session, session.begin():
+        async with session_scope(auth_settings) as session:
             session.add(WebSession(session_id="old-one", data=b'{"account_id": 1, "at": 0}', account_id=None,
                                    expires_at=datetime.now(UTC) - timedelta(days=1)))
-        await engine.dispose()
 
     run(expire())
     with browser(create_app(auth_settings)) as restarted:  # start-up deletes the expired rows

@@ -11,8 +11,8 @@ import pytest
 from litestar.testing import TestClient
 
 from tests.factories import BODIES, RESOURCES
+from tests.helpers import assert_problem
 
-PROBLEM = "application/problem+json"
 LOCATED = ("initiatives", "takeover-opportunities", "volunteer-offers")
 # The title-like field of each kind (support providers have a name).
 TITLE_FIELD = {"initiatives": "title", "support-providers": "name",
@@ -34,25 +34,6 @@ def no_server_error(client: TestClient) -> Iterator[None]:
     yield
     assert statuses, "the hook saw no response"
     assert [s for s in statuses if s[2] >= 500] == []
-
-
-def assert_problem(response: httpx.Response, status: int, field: str | None, *,
-                   with_extra: bool = True) -> dict[str, Any]:
-    """A problem document with this status naming this field (and listing it first in `extra`)."""
-    assert response.status_code == status, response.text
-    assert response.headers["content-type"].startswith(PROBLEM)
-    body = response.json()
-    assert body["status"] == status
-    assert body["title"] and body["detail"]
-    if field is not None:
-        assert body["field"] == field, body
-    if field is not None and with_extra:
-        assert body["extra"], body
-        assert body["extra"][0]["key"] == field, body
-        for entry in body["extra"]:
-            assert set(entry) == {"key", "message", "source"}, entry
-            assert entry["message"]
-    return body
 
 
 def create(client: TestClient, resource: str, **overrides: Any) -> dict[str, Any]:

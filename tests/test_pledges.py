@@ -10,9 +10,10 @@ import pytest
 import stripe
 from litestar.testing import TestClient
 
-from market.payments import StripeGateway
-from market.receipts import TAX_RECEIPT_RULE
+from market.pledges.payments import StripeGateway
+from market.pledges.receipts import TAX_RECEIPT_RULE
 from tests.browser import SESSION, as_browser, csrf, login, register
+from tests.helpers import assert_problem, sql
 from tests.stripe_fixtures import (
     STRIPE_SECRET,
     WEBHOOK_SECRET,
@@ -21,26 +22,14 @@ from tests.stripe_fixtures import (
     new_initiative,
     new_pledge,
     pay,
-    sql,
     stripe_events_of,
 )
 
 pytest_plugins = ("tests.stripe_fixtures",)
-PROBLEM = "application/problem+json"
 
 
 def pledge_rows(database_url: str) -> int:
     return sql(database_url, "SELECT count(*) FROM pledges")[0][0]
-
-
-def assert_refused(response: Any, status: int, field: str | None) -> dict[str, Any]:
-    assert response.status_code == status, response.text
-    assert response.headers["content-type"].startswith(PROBLEM)
-    body = response.json()
-    if field is not None:
-        assert body["field"] == field, body
-        assert body["extra"][0]["key"] == field, body
-    return body
 
 
 class RecordingGateway:
@@ -134,10 +123,10 @@ def test_tax_receipt_declaration_is_shown_and_limited_to_general_interest_forms(
     assert response.status_code == 200 and response.json()["tax_receipt_eligible"] is True
     assert client.get(f"/api/initiatives/{item['id']}/funding").json()["tax_receipt_eligible"] is True
     refused = client.patch(f"/api/initiatives/{item['id']}", json={"org_form": "commercial_company"})
-    assert_refused(refused, 400, "tax_receipt_eligible")
+    assert_problem(refused, 400, "tax_receipt_eligible")
     assert client.get(f"/api/initiatives/{item['id']}").json()["org_form"] == "association"
     created = client.post("/api/initiatives", json={**_body(), "org_form": "scop", "tax_receipt_eligible": True})
-    assert_refused(created, 400, "tax_receipt_eligible")
+    assert_problem(created, 400, "tax_receipt_eligible")
 
 
 def _body() -> dict[str, Any]:
@@ -165,33 +154,33 @@ BAD_BODIES = [
 def test_bad_pledge_bodies_are_refused_naming_the_field(pay_client: TestClient, pay_settings, change, status, field):
     item = new_initiative(pay_client)
     body = {"amount_cents": 1500, "email": "funder@example.org", "anonymous": False, **change}
-    assert_refused(pay_client.post(f"/api/initiatives/{item['id']}/pledges", json=body), status, field)
+    assert_problem(pay_client.post(f"/api/initiatives/{item['id']}/pledges", json=body), status, field)
     assert pledge_rows(pay_settings.database_url) == 0
 
 
 def test_missing_fields_malformed_json_and_bad_ids(pay_client: TestClient, pay_settings):
     item = new_initiative(pay_client)
     url = f"/api/initiatives/{item['id']}/pledges"
-    assert_refused(pay_client.post(url, json={"email": "a@b.fr"}), 400, "amount_cents")
-    assert_refused(pay_client.post(url, content=b"{not json", headers={"content-type": "application/json"}),
+    assert_problem(pay_client.post(url, json={"email": "a@b.fr"}), 400, "amount_cents")
+    assert_problem(pay_client.post(url, content=b"{not json", headers={"content-type": "application/json"}),
                    400, "body")
     valid = {"amount_cents": 1500, "email": "a@b.fr", "anonymous": False}
-    assert_refused(pay_client.post("/api/initiatives/abc/pledges", json=valid), 400, "id")
-    assert_refused(new_pledge(pay_client, 999_999), 404, None)
-    assert_refused(pay_client.get("/api/pledges/999999"), 404, None)
-    assert_refused(pay_client.get("/api/pledges/zz"), 400, "id")
-    assert_refused(pay_client.get("/api/initiatives/999999/funding"), 404, None)
+    assert_problem(pay_client.post("/api/initiatives/abc/pledges", json=valid), 400, "id")
+    assert_problem(new_pledge(pay_client, 999_999), 404, None)
+    assert_problem(pay_client.get("/api/pledges/999999"), 404, None)
+    assert_problem(pay_client.get("/api/pledges/zz"), 400, "id")
+    assert_problem(pay_client.get("/api/initiatives/999999/funding"), 404, None)
     assert pledge_rows(pay_settings.database_url) == 0
 
 
 def test_only_published_initiatives_with_a_goal_take_pledges(pay_client: TestClient, pay_settings):
     no_goal = new_initiative(pay_client, funding_goal_cents=None)
-    body = assert_refused(new_pledge(pay_client, no_goal["id"]), 409, None)
+    body = assert_problem(new_pledge(pay_client, no_goal["id"]), 409, None)
     assert "objectif de financement" in body["detail"]
     assert pay_client.get(f"/api/initiatives/{no_goal['id']}/funding").json()["accepts_pledges"] is False
     archived = new_initiative(pay_client)
     assert pay_client.delete(f"/api/initiatives/{archived['id']}").status_code == 200
-    assert_refused(new_pledge(pay_client, archived["id"]), 404, None)
+    assert_problem(new_pledge(pay_client, archived["id"]), 404, None)
     assert pledge_rows(pay_settings.database_url) == 0
 
 

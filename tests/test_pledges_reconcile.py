@@ -1,5 +1,5 @@
 """Stripe unreachable at pledge time: the pledge stays pending with a clear answer, can be prepared
-again, and `python -m market.reconcile` settles it later; running it twice changes nothing more."""
+again, and `python -m market.cli reconcile` settles it later; running it twice changes nothing more."""
 
 from __future__ import annotations
 
@@ -12,27 +12,25 @@ from typing import Any
 
 import stripe
 from litestar.testing import TestClient
-from sqlalchemy.ext.asyncio import async_sessionmaker
 
 from market.config import ROOT, Settings
-from market.db import create_engine
-from market.payments import StripeGateway
-from market.reconcile import reconcile
-from tests.conftest import run
-from tests.stripe_fixtures import Mailbox, live_env, new_initiative, new_pledge, pay, sql
+from market.db import session_factory
+from market.pledges.payments import StripeGateway
+from market.pledges.reconcile import reconcile
+from tests.helpers import run, sql
+from tests.stripe_fixtures import Mailbox, live_env, new_initiative, new_pledge, pay
 
 pytest_plugins = ("tests.stripe_fixtures",)
 
 
 def reconcile_now(settings: Settings) -> Counter[str]:
     async def go() -> Counter[str]:
-        engine, gateway = create_engine(settings), StripeGateway(settings)
+        gateway = StripeGateway(settings)
         try:
-            return await reconcile(async_sessionmaker(engine, expire_on_commit=False), gateway, settings,
-                                   progress=False)
+            async with session_factory(settings) as factory:
+                return await reconcile(factory, gateway, settings, progress=False)
         finally:
             await gateway.close()
-            await engine.dispose()
 
     return run(go())
 
@@ -74,7 +72,7 @@ def test_retry_then_payment_without_webhook_is_settled_by_reconcile(offline_clie
     intent_id = retried.json()["client_secret"].split("_secret_")[0]
     assert pay(sdk, intent_id).status == "succeeded"  # ...and the webhook never comes
 
-    cli = subprocess.run([sys.executable, "-m", "market.reconcile"], cwd=ROOT, env=live_env(pay_settings),
+    cli = subprocess.run([sys.executable, "-m", "market.cli", "reconcile"], cwd=ROOT, env=live_env(pay_settings),
                          capture_output=True, text=True, timeout=120)
     assert cli.returncode == 0, cli.stderr
     assert "Promesses en attente" in cli.stderr  # the tqdm progress bar
@@ -153,6 +151,6 @@ def test_reconcile_while_stripe_is_unreachable_leaves_pledges_pending(offline_cl
     offline = replace(pay_settings, stripe_api_base=dead_stripe)
     assert reconcile_now(offline)["stripe_unavailable"] == 1
     assert state(offline_client, started["pledge_id"]) == "pending"
-    cli = subprocess.run([sys.executable, "-m", "market.reconcile", "--no-progress"], cwd=ROOT,
+    cli = subprocess.run([sys.executable, "-m", "market.cli", "reconcile", "--no-progress"], cwd=ROOT,
                          env=live_env(offline), capture_output=True, text=True, timeout=120)
     assert cli.returncode == 1 and "stripe_unavailable: 1" in cli.stdout

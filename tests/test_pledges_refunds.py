@@ -11,15 +11,14 @@ from typing import Any
 import pytest
 import stripe
 from litestar.testing import TestClient
-from sqlalchemy.ext.asyncio import async_sessionmaker
 
 from market.config import ROOT, Settings
-from market.db import create_engine
+from market.db import session_factory, session_scope
 from market.errors import DomainError, InvalidField, InvalidTransition
-from market.payments import StripeGateway
-from market.services.refunds import refund_pledge
-from tests.conftest import run
-from tests.stripe_fixtures import deliver, event, live_env, new_initiative, new_pledge, pay, sql, stripe_events_of
+from market.pledges.payments import StripeGateway
+from market.pledges.refunds import refund_pledge
+from tests.helpers import run, sql
+from tests.stripe_fixtures import deliver, event, live_env, new_initiative, new_pledge, pay, stripe_events_of
 
 pytest_plugins = ("tests.stripe_fixtures",)
 
@@ -36,13 +35,12 @@ def paid(client: TestClient, sdk: stripe.StripeClient, amount: int) -> tuple[int
 
 def refund(settings: Settings, pledge_id: int, amount: int | None) -> Any:
     async def go() -> Any:
-        engine, gateway = create_engine(settings), StripeGateway(settings)
+        gateway = StripeGateway(settings)
         try:
-            async with async_sessionmaker(engine, expire_on_commit=False)() as session, session.begin():
+            async with session_scope(settings) as session:
                 return await refund_pledge(session, gateway, pledge_id, amount, "test")
         finally:
             await gateway.close()
-            await engine.dispose()
 
     return run(go())
 
@@ -113,18 +111,17 @@ def test_two_refunds_at_the_same_moment_never_exceed_the_payment(pay_client: Tes
     _, pledge_id, intent_id = paid(pay_client, sdk, 2000)
 
     async def both() -> list[Any]:
-        engine, gateway = create_engine(pay_settings), StripeGateway(pay_settings)
-        factory = async_sessionmaker(engine, expire_on_commit=False)
-
-        async def one() -> Any:
-            async with factory() as session, session.begin():
-                return await refund_pledge(session, gateway, pledge_id, 1200, "concurrent")
-
+        gateway = StripeGateway(pay_settings)
         try:
-            return await asyncio.gather(one(), one(), return_exceptions=True)
+            async with session_factory(pay_settings) as factory:
+
+                async def one() -> Any:
+                    async with factory() as session, session.begin():
+                        return await refund_pledge(session, gateway, pledge_id, 1200, "concurrent")
+
+                return await asyncio.gather(one(), one(), return_exceptions=True)
         finally:
             await gateway.close()
-            await engine.dispose()
 
     results = run(both())
     done = [r for r in results if not isinstance(r, BaseException)]
@@ -136,7 +133,7 @@ def test_two_refunds_at_the_same_moment_never_exceed_the_payment(pay_client: Tes
 
 def test_refund_command(pay_client: TestClient, pay_settings, sdk):
     _, pledge_id, intent_id = paid(pay_client, sdk, 1500)
-    command = [sys.executable, "-m", "market.refund", str(pledge_id)]
+    command = [sys.executable, "-m", "market.cli", "refund", str(pledge_id)]
     env = live_env(pay_settings)
     ok = subprocess.run([*command, "--amount-cents", "250"], cwd=ROOT, env=env, capture_output=True, text=True,
                         timeout=120)

@@ -12,12 +12,11 @@ import httpx
 import pytest
 import stripe
 from litestar.testing import TestClient
-from sqlalchemy.ext.asyncio import async_sessionmaker
 
-from market.db import create_engine
-from market.services import stripe_events
-from tests.conftest import run
+from market.db import session_factory
+from market.pledges import webhooks as stripe_events
 from tests.factories import initiative
+from tests.helpers import run, sql
 from tests.people import anonymously
 from tests.stripe_fixtures import (
     WEBHOOK_SECRET,
@@ -28,7 +27,6 @@ from tests.stripe_fixtures import (
     new_pledge,
     pay,
     signed,
-    sql,
     stripe_events_of,
 )
 
@@ -136,7 +134,7 @@ def test_same_event_100_times_20_at_a_time_on_two_workers(live_servers: list[str
                 funding = await http.get(f"{live_servers[batch % 2]}/api/initiatives/{initiative_id}/funding")
                 totals.append(funding.json()["raised_cents"])
 
-    asyncio.run(deliver_all())
+    run(deliver_all())
     assert len(outcomes) == 100
     assert outcomes.count("applied") == 1, outcomes
     assert outcomes.count("duplicate") == 99
@@ -157,14 +155,12 @@ def test_second_session_waits_for_the_first_claim_then_applies_nothing(pay_clien
     _, pledge_id, succeeded = paid_pledge(pay_client, sdk)
 
     async def go() -> tuple[str, str, bool]:
-        engine = create_engine(pay_settings)
-        factory = async_sessionmaker(engine, expire_on_commit=False)
+        async with session_factory(pay_settings) as factory:
 
-        async def second_delivery() -> str:
-            async with factory() as session, session.begin():
-                return (await stripe_events.handle(session, succeeded)).outcome
+            async def second_delivery() -> str:
+                async with factory() as session, session.begin():
+                    return (await stripe_events.handle(session, succeeded)).outcome
 
-        try:
             async with factory() as first:
                 await first.begin()
                 outcome = (await stripe_events.handle(first, succeeded)).outcome
@@ -173,8 +169,6 @@ def test_second_session_waits_for_the_first_claim_then_applies_nothing(pay_clien
                 waited = not second.done()
                 await first.commit()
             return outcome, await asyncio.wait_for(second, 30), waited
-        finally:
-            await engine.dispose()
 
     first_outcome, second_outcome, waited = run(go())
     assert (first_outcome, second_outcome, waited) == ("applied", "duplicate", True)

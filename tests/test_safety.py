@@ -16,9 +16,9 @@ from litestar.testing import TestClient
 from api.app import create_app
 from market.config import ROOT, Settings, SettingsError
 from tests.browser import SESSION, browser, csrf, login, session_cookie_header
-from tests.conftest import _wipe, run, suite_settings
+from tests.conftest import _wipe, suite_settings
+from tests.helpers import run, sql
 from tests.people import PASSWORD, make_person
-from tests.stripe_fixtures import sql
 
 ORGANISATION = {"name": "Tiers-lieu des Forges", "kind": "initiative_group", "role": "project_leader"}
 
@@ -133,7 +133,7 @@ def test_default_secrets_are_refused_outside_development(database_url: str) -> N
 def test_create_admin_from_the_command_line(database_url: str, safe_settings: Settings) -> None:
     env = {**os.environ, "BOURSE_ENV": "test", "DATABASE_URL": database_url, "SECRET_KEY": safe_settings.secret_key,
            "ARGON2_PROFILE": "cheapest", "BOURSE_ADMIN_PASSWORD": "premier admin, long et sûr"}
-    command = [sys.executable, "-m", "market.accounts", "create-admin", "Admin@Example.org"]
+    command = [sys.executable, "-m", "market.cli", "create-admin", "Admin@Example.org"]
     try:
         done = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
         assert done.returncode == 0, done.stderr

@@ -2,22 +2,26 @@
 
 from __future__ import annotations
 
+import json
+
 from litestar.testing import TestClient
-from sqlalchemy.ext.asyncio import async_sessionmaker
 
 from market.config import Settings
-from market.db import create_engine
-from seeds.loader import load_demo
-from tests.conftest import run
+from market.db import session_scope
+from seeds.loader import DATA, DEMO_FILES, load_demo
 from tests.factories import RESOURCES
+from tests.helpers import run
 
 
 async def _load(settings: Settings) -> int:
-    engine = create_engine(settings)
-    async with async_sessionmaker(engine, expire_on_commit=False)() as session, session.begin():
-        count = await load_demo(session, settings, progress=False)
-    await engine.dispose()
-    return count
+    async with session_scope(settings) as session:
+        return await load_demo(session, settings, progress=False)
+
+
+def demo_counts() -> dict[str, int]:
+    """The listings of each kind in the demo files (seeds/data/*.json)."""
+    return {resource: len(json.loads((DATA / name).read_text(encoding="utf-8")))
+            for resource, name in DEMO_FILES.items()}
 
 
 def totals(client: TestClient) -> dict[str, int]:
@@ -27,7 +31,7 @@ def totals(client: TestClient) -> dict[str, int]:
 def test_demo_data_is_idempotent_and_covers_the_source_territories(client: TestClient, settings: Settings) -> None:
     loaded = run(_load(settings))
     first = totals(client)
-    assert loaded >= 60 and sum(first.values()) == loaded
+    assert first == demo_counts() and loaded == sum(first.values())  # 97 listings today
     assert run(_load(settings)) == loaded
     assert totals(client) == first
     for territory in ("200069052", "200069060", "249000241", "200065647", "247000722", "94071", "75118"):

@@ -15,15 +15,15 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from api.deps import EmbedderDep, parse_id, strict_body
 from api.export import csv_chunks, geojson_chunks
 from api.identity import IdentityDep
-from market.account_schemas import ModerationActionOut, ModerationRequest
-from market.account_views import action_out
+from market.access import signed_in, staff
 from market.config import Settings
-from market.services import listings, review
-from market.services.access import signed_in, staff
-from market.services.common import KindSpec
+from market.listings import kinds
+from market.listings import service as listings
+from market.listings.spec import KindSpec
+from market.moderation import service as review
+from market.moderation.schemas import ModerationActionOut, ModerationRequest
 from market.vocabulary import EconomicPurpose, Maturity, Need, OrgForm, Stance, TakeoverDirection, Theme
 
-Sort = Literal["relevance", "newest", "oldest", "title"]
 TERRITORY_HELP = "Code commune, EPCI, département ou région (niveau précisable : region:27, department:75)"
 
 
@@ -93,9 +93,7 @@ def listing_controller(spec: KindSpec) -> type[Controller]:
         @get("/{listing_id:str}/moderation", summary=f"Historique de modération ({spec.label}) : pour son organisation")
         async def history(self, db_session: AsyncSession, identity: IdentityDep,
                           listing_id: str) -> list[ModerationActionOut]:
-            actor = signed_in(identity)
-            rows = await review.history(db_session, spec, parse_id(listing_id, spec.label), actor)
-            return [action_out(row, show_actor=actor.is_staff) for row in rows]
+            return await review.history(db_session, spec, parse_id(listing_id, spec.label), identity)
 
     ListingController.__name__ = f"{spec.model.__name__}Controller"
     return ListingController
@@ -114,7 +112,7 @@ def provide_listing_query(
     remote_ok: bool | None = None,
     page: Annotated[int, Parameter(ge=1, le=10_000)] = 1,
     page_size: Annotated[int, Parameter(ge=1, le=100)] = 20,
-    sort: Sort | None = None,
+    sort: listings.Sort | None = None,
 ) -> listings.ListingQuery:
     """The browse and export query parameters, read once for both routes."""
     values = {"theme": theme, "maturity": maturity, "economic_purpose": economic_purpose, "org_form": org_form,
@@ -123,4 +121,4 @@ def provide_listing_query(
     return listings.ListingQuery(q=q, territory=territory, filters=filters, page=page, page_size=page_size, sort=sort)
 
 
-CONTROLLERS = [listing_controller(spec) for spec in listings.KINDS.values()]
+CONTROLLERS = [listing_controller(spec) for spec in kinds.KINDS.values()]

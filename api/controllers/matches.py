@@ -1,7 +1,7 @@
 """Matches: ranked candidates of an initiative, ranked initiatives of a candidate, why a pair
 does or does not match, and the cooperation levels either party moves a match through.
 
-The acting party is the signed-in member's side (`market.services.access.acting_side`); contact
+The acting party is the signed-in member's side (`market.access.acting_side`); contact
 details, once both agreed, are shown to the parties only.
 """
 
@@ -14,12 +14,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.deps import MAX_ID, EmbedderDep, parse_id, strict_body
 from api.identity import IdentityDep
-from market.match_schemas import CandidateKind, Explain, MatchOut, MatchPage, MatchUpdate
-from market.services import matches
-from market.services.access import signed_in
-from market.services.common import KindSpec
-from market.services.matching import CANDIDATE_SPECS
-from market.services.vectors import model_id
+from market.access import signed_in
+from market.listings import kinds
+from market.listings.spec import KindSpec
+from market.matches import service as matches
+from market.matches.pools import CandidatePools
+from market.matches.schemas import Explain, MatchOut, MatchPage, MatchUpdate
+from market.matches.vectors import model_id
+from market.vocabulary import CandidateKind
 
 Limit = Annotated[int, Parameter(ge=1, le=100, description="Nombre de rapprochements au plus (par type)")]
 KindFilter = Annotated[
@@ -30,11 +32,11 @@ CandidateId = Annotated[int, Parameter(ge=1, le=MAX_ID, description="Identifiant
 
 @get("/api/initiatives/{listing_id:str}/matches", summary="Rapprochements classés d'une initiative")
 async def initiative_matches(
-    db_session: AsyncSession, embedder: EmbedderDep, identity: IdentityDep, listing_id: str, kind: KindFilter = None,
-    limit: Limit = 20
+    db_session: AsyncSession, pools: CandidatePools, embedder: EmbedderDep, identity: IdentityDep, listing_id: str,
+    kind: KindFilter = None, limit: Limit = 20
 ) -> MatchPage:
     initiative_id = parse_id(listing_id, "initiative")
-    return await matches.for_initiative(db_session, initiative_id, kind, limit=limit, model=model_id(embedder),
+    return await matches.for_initiative(db_session, pools, initiative_id, kind, limit=limit, model=model_id(embedder),
                                         viewer=identity)
 
 
@@ -53,11 +55,11 @@ async def explain_match(
 def candidate_matches(spec: KindSpec) -> HTTPRouteHandler:
     @get(f"/api/{spec.resource}/{{listing_id:str}}/matches", summary=f"Initiatives classées ({spec.label})",
          name=f"{spec.kind}-matches")
-    async def handler(db_session: AsyncSession, embedder: EmbedderDep, identity: IdentityDep, listing_id: str,
-                      limit: Limit = 20) -> MatchPage:
+    async def handler(db_session: AsyncSession, pools: CandidatePools, embedder: EmbedderDep, identity: IdentityDep,
+                      listing_id: str, limit: Limit = 20) -> MatchPage:
         candidate_id = parse_id(listing_id, spec.label)
-        return await matches.for_candidate(db_session, spec.kind, candidate_id, limit=limit, model=model_id(embedder),
-                                           viewer=identity)
+        return await matches.for_candidate(db_session, pools, spec.kind, candidate_id, limit=limit,
+                                           model=model_id(embedder), viewer=identity)
 
     return handler
 
@@ -84,7 +86,7 @@ ROUTER = Router(
     route_handlers=[
         initiative_matches,
         explain_match,
-        *(candidate_matches(spec) for spec in CANDIDATE_SPECS.values()),
+        *(candidate_matches(spec) for spec in kinds.CANDIDATES.values()),
         read_match,
         move_match,
     ],

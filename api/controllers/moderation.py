@@ -10,9 +10,9 @@ from litestar.params import Parameter
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.identity import IdentityDep
-from market.account_schemas import ListingKind, ModerationLog, Queue
-from market.account_views import action_out, queue_item
-from market.services import review
+from market.moderation import service as review
+from market.moderation.schemas import ModerationLog, Queue
+from market.vocabulary import ListingKind
 
 Page = Annotated[int, Parameter(ge=1, le=10_000)]
 PageSize = Annotated[int, Parameter(ge=1, le=100)]
@@ -25,12 +25,11 @@ class ModerationController(Controller):
 
     @get("/queue", summary="Annonces en attente de modération, les plus anciennes d'abord")
     async def queue(self, db_session: AsyncSession, identity: IdentityDep, kind: ListingKind | None = None) -> Queue:
-        return Queue(items=[queue_item(k, row) for k, row in await review.queue(db_session, identity, kind)])
+        return await review.queue(db_session, identity, kind)
 
     @get("/actions", summary="Journal de modération : qui, quand, quoi, pourquoi")
     async def actions(self, db_session: AsyncSession, identity: IdentityDep, kind: ListingKind | None = None,
                       listing_id: Id | None = None, actor_id: Id | None = None, page: Page = 1,
                       page_size: PageSize = 50) -> ModerationLog:
-        rows, total = await review.log(db_session, identity, kind=kind, listing_id=listing_id, actor_id=actor_id,
-                                       page=page, page_size=page_size)
-        return ModerationLog(items=[action_out(r) for r in rows], total=total, page=page, page_size=page_size)
+        return await review.log(db_session, identity, kind=kind, listing_id=listing_id, actor_id=actor_id,
+                                page=page, page_size=page_size)

@@ -4,34 +4,32 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from litestar import Controller, Litestar, Request, Response, get, post
+from litestar import Controller, Request, Response, get, post
 from litestar.background_tasks import BackgroundTask
-from litestar.datastructures import State
-from litestar.di import Provide
 from litestar.openapi.datastructures import ResponseSpec
 from litestar.params import Parameter
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from api.deps import parse_id, strict_body
+from api.identity import IdentityDep
 from market.config import Settings
 from market.errors import InvalidField
-from market.mailer import send_receipts
-from market.payments import BadSignature, PaymentGateway, StripeGateway
-from market.pledge_schemas import FundingOut, PledgeCreate, PledgeOut, PledgeRetry, PledgeStarted, WebhookAck
-from market.receipts import page_html
-from market.services import pledges, stripe_events
-
-
-def provide_payments(state: State) -> PaymentGateway:
-    if state.get("payments") is None:
-        state.payments = StripeGateway(state.settings)
-    return state.payments
-
-
-async def close_payments(app: Litestar) -> None:
-    if app.state.get("payments") is not None:
-        await app.state.payments.close()
-
+from market.pledges import refunds
+from market.pledges import service as pledges
+from market.pledges import webhooks as stripe_events
+from market.pledges.mailer import send_receipts
+from market.pledges.payments import BadSignature, PaymentGateway
+from market.pledges.receipts import page_html
+from market.pledges.schemas import (
+    FundingOut,
+    PledgeCreate,
+    PledgeOut,
+    PledgeRetry,
+    PledgeStarted,
+    RefundOut,
+    RefundRequest,
+    WebhookAck,
+)
 
 STRIPE_DOWN = {202: ResponseSpec(data_container=PledgeStarted, description=(
     "Stripe n'a pas répondu : la promesse est gardée en attente (`client_secret` nul, `detail` l'explique) ; "
@@ -47,7 +45,6 @@ def _started(started: PledgeStarted) -> Response[PledgeStarted]:
 
 class PledgeController(Controller):
     tags = ["pledges"]
-    dependencies = {"payments": Provide(provide_payments, sync_to_thread=False)}
 
     @post("/api/initiatives/{listing_id:str}/pledges", status_code=201, responses=STRIPE_DOWN,
           summary="Promettre un don à une initiative (paiement par carte avec Stripe)")
@@ -98,4 +95,16 @@ async def receipt_page(db_session: AsyncSession, settings: Settings, pledge_id: 
     return page_html(view)
 
 
-PLEDGE_HANDLERS = [PledgeController, receipt_page]
+class RefundController(Controller):
+    path = "/api/admin"
+    tags = ["administration"]
+
+    @post("/pledges/{pledge_id:str}/refunds", status_code=201, summary="Rembourser une promesse (tout ou partie)")
+    async def refund(self, db_session: AsyncSession, identity: IdentityDep, payments: PaymentGateway,
+                     pledge_id: str, data: RefundRequest, body: bytes) -> RefundOut:
+        sent = strict_body(body, RefundRequest)
+        return await refunds.refund_by_admin(db_session, payments, identity, parse_id(pledge_id, "promesse"),
+                                             sent.amount_cents, sent.reason)
+
+
+PLEDGE_HANDLERS = [PledgeController, RefundController, receipt_page]

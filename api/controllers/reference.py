@@ -8,7 +8,7 @@ from litestar import get
 from litestar.params import Parameter
 
 from market import vocabulary
-from market.territories import TerritoryIndex, TerritoryOut
+from market.reference.territories import TerritoryIndex, TerritoryOut
 
 
 @get("/api/vocabulary", tags=["référentiels"], summary="Listes de codes et libellés")

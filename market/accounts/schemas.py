@@ -1,0 +1,149 @@
+"""Request and response bodies of accounts, API tokens, organisations and the personal-data export."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Literal
+
+from msgspec import Meta
+
+from market.moderation.schemas import ModerationActionOut
+from market.schemas import Body, Email, Name, OrganisationRef, Out, Siren
+from market.vocabulary import ListingKind, MemberRole, OrganisationKind, PlatformRole
+
+Password = Annotated[str, Meta(min_length=12, max_length=256,
+                                description="12 caractères au moins, pas un des plus courants")]
+DisplayName = Annotated[str, Meta(min_length=1, max_length=120)]
+
+
+class Register(Body):
+    email: Email
+    password: Password
+    display_name: DisplayName | None = None
+
+
+class Login(Body):
+    email: Annotated[str, Meta(min_length=3, max_length=254)]
+    password: Annotated[str, Meta(min_length=1, max_length=256)]
+
+
+class MembershipOut(Out):
+    organisation: OrganisationRef
+    role: MemberRole
+
+
+class AccountOut(Out):
+    id: int
+    email: str
+    display_name: str | None
+    platform_role: PlatformRole | None
+    created_at: datetime
+    last_login_at: datetime | None
+
+
+class Me(Out):
+    """The account, all its roles (platform and organisation roles) and its organisations."""
+
+    account: AccountOut
+    roles: list[str]
+    organisations: list[MembershipOut]
+    authenticated_by: Literal["session", "token"]
+
+
+class CsrfToken(Out):
+    """The CSRF token to send back in the `X-CSRFToken` header (it is also the `csrftoken` cookie)."""
+
+    csrf_token: str
+    header: str
+
+
+class TokenCreate(Body):
+    name: Annotated[str, Meta(min_length=1, max_length=100)]
+    expires_in_days: Annotated[int, Meta(ge=1, le=730)] | None = None
+
+
+class TokenOut(Out):
+    id: int
+    name: str
+    prefix: str
+    created_at: datetime
+    last_used_at: datetime | None
+    expires_at: datetime | None
+    revoked_at: datetime | None
+
+
+class TokenCreated(TokenOut, kw_only=True):
+    """`token` is shown this once: only its hash is kept."""
+
+    token: str
+
+
+class OrganisationCreate(Body):
+    name: Name
+    kind: OrganisationKind
+    role: MemberRole
+    siren: Siren | None = None
+
+
+class MemberAdd(Body):
+    email: Email
+    role: MemberRole
+
+
+class MemberOut(Out):
+    account_id: int
+    display_name: str | None
+    email: str | None
+    role: MemberRole
+    since: datetime
+
+
+class OrganisationOut(Out):
+    """`members` only for the organisation's members and the platform staff (null for others)."""
+
+    id: int
+    slug: str
+    name: str
+    kind: OrganisationKind
+    siren: str | None
+    members: list[MemberOut] | None
+
+
+class PlatformRoleChange(Body):
+    platform_role: PlatformRole | None
+
+
+class ExportedPledge(Out):
+    id: int
+    initiative_id: int
+    amount_cents: int
+    currency: str
+    email: str | None
+    display_name: str | None
+    message: str | None
+    anonymous: bool
+    status: str
+    refunded_cents: int
+    created_at: datetime
+
+
+class ExportedContact(Out):
+    kind: ListingKind
+    listing_id: int
+    contact_name: str | None
+    contact_email: str | None
+    contact_phone: str | None
+
+
+class Export(Out):
+    """Everything held about the person, as JSON (GET /api/me/export)."""
+
+    generated_at: datetime
+    account: AccountOut
+    roles: list[str]
+    memberships: list[MembershipOut]
+    sessions: dict[str, int]
+    api_tokens: list[TokenOut]
+    pledges: list[ExportedPledge]
+    listing_contacts: list[ExportedContact]
+    moderation_actions: list[ModerationActionOut]

@@ -1,0 +1,119 @@
+"""`python -m market.cli COMMAND`: the service's commands (the Makefile's targets call them).
+
+- `create-admin EMAIL`: the first admin, or make an existing account admin. The password comes
+  from BOURSE_ADMIN_PASSWORD when set (scripts, CI), otherwise from a prompt asked twice (getpass:
+  not echoed, not in the shell's history); never from the command line. An existing account keeps
+  its password.
+- `refund PLEDGE_ID [--amount-cents N] [--reason TEXT]`: refund a paid pledge, all that is left
+  or N cents (the admin route calls the same service).
+- `reconcile [--no-progress]`: settle pending pledges whose webhook never came, then mail the
+  receipts that have not gone out.
+
+A refused action prints « refusé : … » in French and exits with 2.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import getpass
+import logging
+import os
+import sys
+from collections import Counter
+
+from market.accounts import service as accounts
+from market.config import Settings
+from market.db import session_factory, session_scope
+from market.errors import DomainError
+from market.pledges.payments import StripeGateway
+from market.pledges.receipts import euros
+from market.pledges.reconcile import reconcile
+from market.pledges.refunds import refund_pledge
+
+PASSWORD_ENV = "BOURSE_ADMIN_PASSWORD"
+
+
+async def create_admin(settings: Settings, email: str, password: str | None) -> str:
+    async with session_scope(settings) as session:
+        existing = await accounts.by_email(session, email)
+        if existing is not None:
+            existing.platform_role = "admin"
+            return f"compte {existing.id} ({existing.email}) : administrateur"
+        if password is None:
+            raise DomainError("aucun compte avec cette adresse : un mot de passe est nécessaire pour le créer")
+        account = await accounts.register(session, settings, email, password, platform_role="admin")
+        return f"compte {account.id} ({account.email}) créé, administrateur"
+
+
+async def _account_exists(settings: Settings, email: str) -> bool:
+    async with session_scope(settings) as session:
+        return await accounts.by_email(session, email) is not None
+
+
+def _password() -> str:
+    if PASSWORD_ENV in os.environ:
+        return os.environ[PASSWORD_ENV]
+    first = getpass.getpass("Mot de passe (12 caractères au moins) : ")
+    if getpass.getpass("Le même, encore une fois : ") != first:
+        raise DomainError("les deux mots de passe diffèrent")
+    return first
+
+
+async def refund(settings: Settings, pledge_id: int, amount: int | None, reason: str | None) -> str:
+    gateway = StripeGateway(settings)
+    try:
+        async with session_scope(settings) as session:
+            done = await refund_pledge(session, gateway, pledge_id, amount, reason)
+        return (f"promesse {pledge_id} : {euros(done.amount_cents)} remboursés "
+                f"(remboursement Stripe {done.stripe_refund_id})")
+    finally:
+        await gateway.close()
+
+
+async def run_reconcile(settings: Settings, progress: bool) -> Counter[str]:
+    gateway = StripeGateway(settings)
+    try:
+        async with session_factory(settings) as factory:
+            return await reconcile(factory, gateway, settings, progress=progress)
+    finally:
+        await gateway.close()
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m market.cli", description=__doc__.splitlines()[0])
+    commands = parser.add_subparsers(dest="command", required=True)
+    admin = commands.add_parser("create-admin", help="create the first admin, or make an account admin")
+    admin.add_argument("email")
+    refunds = commands.add_parser("refund", help="refund a paid pledge, in full or in part")
+    refunds.add_argument("pledge_id", type=int)
+    refunds.add_argument("--amount-cents", type=int, default=None, help="partial refund, in euro cents")
+    refunds.add_argument("--reason", default=None, help="a note kept with the refund")
+    settle = commands.add_parser("reconcile", help="settle pending pledges by asking Stripe")
+    settle.add_argument("--no-progress", action="store_true", help="no progress bar")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    settings = Settings.from_env()
+    logging.basicConfig(level=settings.log_level, format="%(levelname)s %(name)s: %(message)s")
+    try:
+        if args.command == "create-admin":
+            known = asyncio.run(_account_exists(settings, args.email))
+            print(asyncio.run(create_admin(settings, args.email, None if known else _password())))
+        elif args.command == "refund":
+            print(asyncio.run(refund(settings, args.pledge_id, args.amount_cents, args.reason)))
+        else:
+            outcomes = asyncio.run(run_reconcile(settings, not args.no_progress))
+            print(", ".join(f"{name}: {count}" for name, count in sorted(outcomes.items())) or "rien à faire")
+            return 1 if outcomes.get("stripe_unavailable") else 0
+    except DomainError as exc:
+        field = f"« {exc.field} » : " if exc.field else ""
+        print(f"refusé : {field}{exc.detail}", file=sys.stderr)
+        return 2
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

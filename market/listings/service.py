@@ -1,0 +1,205 @@
+"""The generic listing service: browse, read, create, update and archive any kind of listing."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+import msgspec
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from market import access
+from market.access import Identity
+from market.config import Settings
+from market.errors import InvalidField, NotFound
+from market.listings.fields import sent_fields
+from market.listings.spec import KindSpec
+from market.matches.embeddings import embed_listing
+from market.models import Organisation, utcnow
+from market.moderation import workflow as moderation
+from market.reference.search import SearchQuery, apply_search, index_listing
+from market.reference.territories import resolve
+from market.validators import new_slug
+from matching.semantic import Embedder
+
+Sort = Literal["relevance", "newest", "oldest", "title"]
+
+
+@dataclass
+class ListingQuery:
+    """What a browse request asks for; `filters` holds the kind-specific filter values sent."""
+
+    q: str | None = None
+    territory: str | None = None
+    filters: dict[str, Any] = field(default_factory=dict)
+    page: int = 1
+    page_size: int = 20
+    sort: Sort | None = None
+
+
+def _dialect(session: AsyncSession) -> str:
+    return session.bind.dialect.name
+
+
+async def browse(session: AsyncSession, spec: KindSpec, query: ListingQuery) -> Any:
+    model = spec.model
+    dialect = _dialect(session)
+    stmt = select(model).where(model.status == "published")
+    for name, value in query.filters.items():
+        builder = spec.filters.get(name)
+        if builder is None:
+            raise InvalidField(
+                f"ce filtre ne s'applique pas aux annonces de type {spec.label}", field=name, source="query"
+            )
+        stmt = stmt.where(builder(value, dialect))
+    if query.territory:
+        stmt = stmt.where(spec.territory(await resolve(session, query.territory)))
+    rank = None
+    search = SearchQuery.parse(query.q or "")
+    if search:
+        stmt, rank = apply_search(stmt, model, spec.kind, search, dialect)
+    total = await session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery()))
+    sort = query.sort or ("relevance" if rank is not None else "newest")
+    order = {
+        "newest": [model.published_at.desc(), model.id.desc()],
+        "oldest": [model.published_at.asc(), model.id.asc()],
+        "title": [func.lower(getattr(model, spec.title_attr)), model.id],
+        "relevance": [rank.desc(), model.id.desc()]
+        if rank is not None
+        else [model.published_at.desc(), model.id.desc()],
+    }[sort]
+    rows = await session.scalars(
+        stmt.order_by(*order).offset((query.page - 1) * query.page_size).limit(query.page_size)
+    )
+    items = [spec.to_out(row) for row in rows.unique().all()]
+    return spec.page(items=items, total=total or 0, page=query.page, page_size=query.page_size)
+
+
+EXPORT_LIMIT = 10_000
+
+
+async def export(session: AsyncSession, spec: KindSpec, query: ListingQuery) -> list[msgspec.Struct]:
+    """Every published listing the filters select (up to EXPORT_LIMIT), page by page."""
+    items: list[msgspec.Struct] = []
+    query.page, query.page_size = 1, 100
+    while len(items) < EXPORT_LIMIT:
+        page = await browse(session, spec, query)
+        items += page.items
+        if len(page.items) < query.page_size:
+            break
+        query.page += 1
+    return items
+
+
+async def load(session: AsyncSession, spec: KindSpec, listing_id: int) -> Any:
+    item = await session.get(spec.model, listing_id)
+    if item is None:
+        raise NotFound(f"{spec.label} {listing_id} introuvable")
+    return item
+
+
+async def read(session: AsyncSession, spec: KindSpec, listing_id: int, viewer: Identity | None = None) -> Any:
+    """A published listing for anyone; an unpublished one for its organisation's members and the
+    moderators only (404 for everyone else)."""
+    item = await load(session, spec, listing_id)
+    if not access.can_see(viewer, spec.kind, item):
+        raise NotFound(f"{spec.label} {listing_id} introuvable")
+    return item
+
+
+async def load_managed(session: AsyncSession, spec: KindSpec, listing_id: int, actor: Identity | None) -> Any:
+    """The listing, if `actor` may manage it (401, 403 for a published one, 404 otherwise)."""
+    access.signed_in(actor)
+    item = await load(session, spec, listing_id)
+    access.check_manage(actor, spec.kind, spec.label, item)
+    return item
+
+
+async def create(
+    session: AsyncSession,
+    spec: KindSpec,
+    data: msgspec.Struct,
+    settings: Settings,
+    *,
+    actor: Identity,
+    slug: str | None = None,
+    organisation_id: int | None = None,
+    embedder: Embedder | None = None,
+) -> Any:
+    """A new listing, in pending_review (published at once with AUTO_PUBLISH, development only), for the
+    organisation the actor acts for (staff and the system may name one: `organisation_id` in the body,
+    or the argument)."""
+    fields = sent_fields(data)
+    requested = fields.pop("organisation_id", None) if organisation_id is None else organisation_id
+    organisation_id = access.creating_organisation(actor, spec.kind, requested)
+    if organisation_id is not None:
+        await _organisation_exists(session, organisation_id)
+    item = spec.model(status="pending_review", organisation_id=organisation_id)
+    await spec.apply(session, item, fields)
+    item.slug = slug or new_slug(getattr(item, spec.title_attr))
+    session.add(item)
+    await _save(session, spec, item, embedder)
+    moderation.record(session, spec.kind, item, action="submit", from_status="draft", actor=actor)
+    if settings.auto_publish:
+        moderation.change(session, spec.kind, item, "published", action="auto_publish", actor=actor,
+                          reason="AUTO_PUBLISH (développement)")
+    await session.flush()
+    return item
+
+
+async def _organisation_exists(session: AsyncSession, organisation_id: int) -> None:
+    if await session.get(Organisation, organisation_id) is None:
+        raise InvalidField(f"organisation {organisation_id} introuvable", field="organisation_id")
+
+
+async def update(
+    session: AsyncSession, spec: KindSpec, listing_id: int, data: msgspec.Struct, *,
+    actor: Identity, settings: Settings | None = None, embedder: Embedder | None = None
+) -> Any:
+    """Apply the sent fields. An edit by the listing's own organisation sends a published (or
+    rejected) listing back to pending_review; moderators' edits keep the state."""
+    item = await load_managed(session, spec, listing_id, actor)
+    if item.status in ("archived", "merged"):
+        raise InvalidField(
+            f"cette annonce est {moderation.STATE_LABELS[item.status]} : elle ne peut plus être modifiée",
+            field="status",
+        )
+    fields = sent_fields(data)
+    if fields:
+        await spec.apply(session, item, fields)
+        item.updated_at = utcnow()
+        await _save(session, spec, item, embedder)
+        if not actor.is_staff:
+            _back_to_review(session, spec, item, actor, auto_publish=bool(settings and settings.auto_publish))
+        await session.flush()
+    return item
+
+
+def _back_to_review(session: AsyncSession, spec: KindSpec, item: Any, actor: Identity, *, auto_publish: bool) -> None:
+    if item.status == "published" and auto_publish:
+        return
+    if item.status in ("published", "rejected"):
+        moderation.change(session, spec.kind, item, "pending_review", action="resubmit", actor=actor,
+                          reason="modifiée par son organisation")
+        if auto_publish:
+            moderation.change(session, spec.kind, item, "published", action="auto_publish", actor=actor,
+                              reason="AUTO_PUBLISH (développement)")
+
+
+async def archive(session: AsyncSession, spec: KindSpec, listing_id: int, *, actor: Identity,
+                  reason: str | None = None) -> Any:
+    item = await load_managed(session, spec, listing_id, actor)
+    moderation.change(session, spec.kind, item, "archived", action="archive", actor=actor, reason=reason)
+    await session.flush()
+    return item
+
+
+async def _save(session: AsyncSession, spec: KindSpec, item: Any, embedder: Embedder | None) -> None:
+    """Derived fields, written with the listing: search text and index, and the text embedding
+    (computed here, in a worker thread, never when ranking)."""
+    item.search_text = spec.search_body(item)
+    await embed_listing(session, spec.kind, item, embedder)
+    await session.flush()
+    await session.refresh(item)
+    await index_listing(session, spec.kind, item.id, getattr(item, spec.title_attr), item.search_text)

@@ -1,0 +1,33 @@
+"""Stored text embeddings: computed once when a listing is written, off the event loop, and kept
+with the model that made them. Ranking reads them and never embeds."""
+
+from __future__ import annotations
+
+import threading
+from typing import Any
+
+import anyio
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from market.matches.profiles import profile_of
+from market.matches.vectors import model_id, to_bytes
+from matching.semantic import Embedder, profile_text
+
+# One text at a time through the model: a fast tokenizer shared by threads can fail ("Already
+# borrowed"), and two writes encoding at once would only compete for the same cores.
+_one_at_a_time = threading.Lock()
+
+
+def _encode(embedder: Embedder, text: str) -> list[float]:
+    with _one_at_a_time:
+        return embedder.encode([text])[0]
+
+
+async def embed_listing(session: AsyncSession, kind: str, item: Any, embedder: Embedder | None) -> None:
+    """Set the listing's embedding from the text the engine embeds for its profile; None without a model."""
+    if embedder is None:
+        item.embedding, item.embedding_model = None, None
+        return
+    text = profile_text(await profile_of(session, kind, item))
+    vector = await anyio.to_thread.run_sync(_encode, embedder, text)
+    item.embedding, item.embedding_model = to_bytes(vector), model_id(embedder)

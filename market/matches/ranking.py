@@ -1,0 +1,87 @@
+"""Calling the matching engine: rank candidates for an initiative, initiatives for a candidate, and
+explain one pair. The only module of `market/` that calls `matching.engine`; pools of published
+profiles are kept between requests (`pools`)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from market.listings import kinds
+from market.matches.pools import Cached, CandidatePools
+from market.matches.profiles import profile_of, profiles_of, published
+from market.vocabulary import CandidateKind
+from matching import engine
+from matching import types as m
+from matching.pool import Pool
+
+
+def today() -> date:
+    return datetime.now(UTC).date()
+
+
+@dataclass(frozen=True)
+class Ranked:
+    """One ranking of the engine and the rows its matches point to, by id."""
+
+    kind: CandidateKind
+    ranking: m.Ranking
+    rows: dict[int, Any]
+
+
+async def _published_profiles(session: AsyncSession, pools: CandidatePools, kind: str, model: str | None) -> Cached:
+    async def build() -> tuple[list[Any], Pool | None]:
+        profiles = await profiles_of(session, kind, await published(session, kind), model)
+        return profiles, engine.build_pool(kind, profiles) if kind != "initiative" else None
+
+    return await pools.cached(session, kind, kinds.KINDS[kind].model, model, build)
+
+
+async def _rows(session: AsyncSession, kind: str, ids: Iterable[str]) -> dict[int, Any]:
+    """The rows of the listings a ranking points to (published, or they would not be ranked)."""
+    table = kinds.KINDS[kind].model
+    wanted = {int(i) for i in ids}
+    found = list(await session.scalars(select(table).where(table.id.in_(wanted)))) if wanted else []
+    return {row.id: row for row in found}
+
+
+async def rank_for_initiative(session: AsyncSession, pools: CandidatePools, initiative: Any,
+                              wanted: Sequence[CandidateKind], *, limit: int, model: str | None,
+                              hints: int = 3) -> tuple[list[Ranked], list[m.Unlock]]:
+    """Rank each kind of candidate for one initiative, and the changes that would unlock more."""
+    profile = await profile_of(session, "initiative", initiative, model)
+    day = today()
+    ranked: list[Ranked] = []
+    by_kind: dict[str, Pool] = {}
+    for kind in wanted:
+        pool = (await _published_profiles(session, pools, kind, model)).pool
+        assert pool is not None
+        by_kind[kind] = pool
+        ranking = engine.rank(profile, pool, today=day, limit=limit)
+        rows = await _rows(session, kind, (x.candidate_id for x in ranking.matches))
+        ranked.append(Ranked(kind, ranking, rows))
+    return ranked, engine.unlock(profile, by_kind, today=day, limit=hints)
+
+
+async def rank_for_candidate(session: AsyncSession, pools: CandidatePools, kind: CandidateKind, candidate: Any, *,
+                             limit: int,
+                             model: str | None) -> Ranked:
+    """Rank the published initiatives for one candidate (reverse browsing)."""
+    profile = await profile_of(session, kind, candidate, model)
+    initiatives = (await _published_profiles(session, pools, "initiative", model)).profiles
+    ranking = engine.rank_initiatives(profile, initiatives, today=today(), limit=limit)
+    rows = await _rows(session, "initiative", (x.initiative_id for x in ranking.matches))
+    return Ranked(kind, ranking, rows)
+
+
+async def explain_pair(session: AsyncSession, initiative: Any, kind: str, candidate: Any, *,
+                       model: str | None) -> m.Explanation:
+    """Every eligibility rule of the pair with pass/fail, and every score component."""
+    profile = await profile_of(session, "initiative", initiative, model)
+    other = await profile_of(session, kind, candidate, model)
+    return engine.explain(profile, other, today=today())
