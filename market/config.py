@@ -10,6 +10,8 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from matching.engine import DEFAULT_FLOOR
+
 ROOT = Path(__file__).resolve().parent.parent
 DEVELOPMENT_SECRET = "dev-only-secret-change-me"
 # Stripe in development: localstripe on loopback (`make stripe-dev`), with keys it accepts.
@@ -47,6 +49,7 @@ class Settings:
     secret_key: str = DEVELOPMENT_SECRET
     auto_publish: bool = False
     embedding_model: str = field(default_factory=_default_model)
+    match_floor: int = DEFAULT_FLOOR  # relevance floor 0-100: matches below it are not shown (docs/matching.md)
     log_level: str = "INFO"
     sql_echo: bool = False
     # pledges (README settings table; docs/pledges.md)
@@ -92,6 +95,8 @@ class Settings:
             if self.auto_publish:
                 raise SettingsError("AUTO_PUBLISH is a development setting and is refused in production")
             self._check_stripe_for_production()
+        if not 0 <= self.match_floor <= 100:
+            raise SettingsError("MATCH_FLOOR must be between 0 and 100")
         if not 50 <= self.pledge_min_cents <= self.pledge_max_cents:
             raise SettingsError("PLEDGE_MIN_CENTS must be at least 50 and at most PLEDGE_MAX_CENTS")
 
@@ -125,6 +130,7 @@ class Settings:
             "auto_publish": _bool(env.get("AUTO_PUBLISH", "false")),
             "log_level": env.get("LOG_LEVEL", "INFO"),
             "sql_echo": _bool(env.get("SQL_ECHO", "false")),
+            "match_floor": _int(env, "MATCH_FLOOR", DEFAULT_FLOOR),
             **_payment_settings(env),
             **_account_settings(env),
         }

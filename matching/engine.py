@@ -33,6 +33,10 @@ WEIGHTS: dict[str, float] = {
 }
 RERANK = 50
 NO_MODEL_NOTE = "modèle de langue indisponible : classement sans similarité sémantique des textes"
+# The relevance floor: below this score a facilitator would not make the introduction, so a
+# ranking leaves the match out by default (measured: `python -m matching.evaluate`, calibration).
+DEFAULT_FLOOR = 50
+NOTHING_NOTE = "pas encore de bonne piste : aucune proposition n'atteint le seuil de pertinence"
 
 
 def _uses_semantic(ini: Initiative, pool: Pool) -> bool:
@@ -109,8 +113,14 @@ def _match(ini: Initiative, candidate: Candidate, comps: dict[str, float], total
     return Match(candidate.kind, candidate.id, ini.id, round(100 * total), comps, reasons, missing)
 
 
-def rank(ini: Initiative, pool: Pool, *, today: date, limit: int = 20) -> Ranking:
-    """The eligible candidates of the pool, best first, each with score, components and reasons."""
+def _ranking(matches: list[Match], eligible: int, semantic: bool, floor: int) -> Ranking:
+    nothing = NOTHING_NOTE if eligible and not matches and floor > 0 else None
+    return Ranking(matches, eligible, semantic, None if semantic else NO_MODEL_NOTE, floor, nothing)
+
+
+def rank(ini: Initiative, pool: Pool, *, today: date, limit: int = 20, floor: int = DEFAULT_FLOOR) -> Ranking:
+    """The eligible candidates of the pool scoring at least `floor` (0-100), best first, each with
+    score, components and reasons."""
     semantic = _uses_semantic(ini, pool)
     checked = check(pool, ini, today)
     scored = Scored(pool, ini, checked, np.flatnonzero(checked.eligible))
@@ -120,28 +130,30 @@ def rank(ini: Initiative, pool: Pool, *, today: date, limit: int = 20) -> Rankin
     _shortlist(pool, ini, scored.rows, scored.comps)
     total = scored.total()
     # best first; ties in candidate order, so the same data always gives the same ranking
-    order = np.lexsort((scored.rows, -np.round(total, 6)))[:limit]
+    order = np.lexsort((scored.rows, -np.round(total, 6)))
+    order = order[np.round(100 * total[order]) >= floor][:limit]
     matches = [_match(ini, pool.candidates[scored.rows[i]], scored.values(i), float(total[i])) for i in order]
-    return Ranking(matches, int(checked.eligible.sum()), semantic, None if semantic else NO_MODEL_NOTE)
+    eligible = int(checked.eligible.sum())
+    return _ranking(matches, eligible, semantic, floor)
 
 
 def rank_initiatives(candidate: Candidate, initiatives: Sequence[Initiative], *, today: date,
-                     limit: int = 20) -> Ranking:
+                     limit: int = 20, floor: int = DEFAULT_FLOOR) -> Ranking:
     """Reverse browsing: the initiatives this candidate can help, best first (same scores)."""
     pool = build_pool(candidate.kind, [candidate])
     found: list[tuple[float, int, Match]] = []
     eligible = 0
     semantic_any = False
     for position, ini in enumerate(initiatives):
-        ranking = rank(ini, pool, today=today, limit=1)
+        ranking = rank(ini, pool, today=today, limit=1, floor=floor)
         semantic_any |= ranking.semantic
+        eligible += ranking.eligible_count
         if ranking.matches:
-            eligible += 1
             match = ranking.matches[0]
             found.append((-match.score, position, match))
     found.sort(key=lambda item: (item[0], item[1]))
     semantic = semantic_any or not initiatives
-    return Ranking([m for _, _, m in found[:limit]], eligible, semantic, None if semantic else NO_MODEL_NOTE)
+    return _ranking([m for _, _, m in found[:limit]], eligible, semantic, floor)
 
 
 def explain(ini: Initiative, candidate: Candidate, *, today: date) -> Explanation:

@@ -1,11 +1,15 @@
 """Measure the engine on a hand-judged file: nDCG@10 per kind, eligibility checks, baselines.
 
-    python -m matching.evaluate --data ../shared/eval/dev.json --territories ../shared/eval/territories.json [--json]
+    python -m matching.evaluate --data ../shared/eval/dev.json --territories ../shared/eval/territories.json \
+        [--skills ../shared/eval/skills.json] [--floor N] [--json]
 
 Reads any file in the format of shared/eval/README.md; places come from the territories file
 given, so no database is needed. Gains 2^grade - 1, log2 discount, ideal ranking from all judged
 grades; each kind averaged over the initiatives with at least one positive of that kind;
-"overall" is the mean of the three kinds. With --json the last line is one JSON object.
+"overall" is the mean of the three kinds. Calibration: the ROC AUC of the score for grade >= 1
+against grade 0 over the eligible judged pairs, and what the relevance floor shows (recall of the
+grade-2 pairs, precision of grade >= 1). With --skills, the skill reader measured on a skills file
+(`matching.skill_eval`). With --json the last line is one JSON object.
 """
 
 from __future__ import annotations
@@ -23,9 +27,10 @@ from tqdm import tqdm
 
 from matching.dataset import Dataset, load_dataset
 from matching.eligibility import check
-from matching.engine import rank
+from matching.engine import DEFAULT_FLOOR, explain, rank
 from matching.pool import Pool, build_pool
 from matching.semantic import default_model_path, load_embedder, profile_text
+from matching.skill_eval import evaluate_skills, skills_table
 from matching.text import words
 from matching.types import KINDS, Candidate, Initiative, SupportProvider, Takeover
 
@@ -44,6 +49,34 @@ def ndcg(ranked: list[str], grades: dict[str, int], k: int = K) -> float:
     ideal = sorted(grades.values(), reverse=True)[:k]
     idcg = sum((2 ** g - 1) / math.log2(r + 2) for r, g in enumerate(ideal))
     return dcg / idcg if idcg else 0.0
+
+
+def auc(positives: list[float], negatives: list[float]) -> float:
+    """ROC AUC: the chance a positive scores above a negative (ties count half)."""
+    if not positives or not negatives:
+        return 0.0
+    wins = sum((p > n) + 0.5 * (p == n) for p in positives for n in negatives)
+    return round(wins / (len(positives) * len(negatives)), 4)
+
+
+def floor_figures(scored: list[tuple[int, int]], floor: int) -> dict[str, float]:
+    """What a floor shows among (score, grade) pairs: recall of grade 2, precision of grade >= 1."""
+    shown = [g for s, g in scored if s >= floor]
+    twos = [s for s, g in scored if g == 2]
+    return {"score": floor,
+            "recall_2": round(sum(s >= floor for s in twos) / len(twos), 4) if twos else 0.0,
+            "precision": round(sum(g >= 1 for g in shown) / len(shown), 4) if shown else 0.0}
+
+
+def calibration(scored: dict[str, list[tuple[int, int]]], floor: int) -> dict:
+    """AUC per kind and overall (all pairs pooled) of the score for grade >= 1, and the floor."""
+    pooled = [pair for kind in KINDS for pair in scored.get(kind, [])]
+
+    def one(pairs: list[tuple[int, int]]) -> float:
+        return auc([s for s, g in pairs if g >= 1], [s for s, g in pairs if g == 0])
+
+    return {"auc": {**{kind: one(scored.get(kind, [])) for kind in KINDS}, "overall": one(pooled)},
+            "floor": floor_figures(pooled, floor)}
 
 
 def _content_words(text: str) -> set[str]:
@@ -114,6 +147,15 @@ class Evaluation:
 
         return self.score(ranker)
 
+    def keyword_eligible(self) -> dict[str, float]:
+        def ranker(ini: Initiative, kind: str) -> list[str]:
+            mine = _content_words(profile_text(ini))
+            eligible = self.eligible[(ini.id, kind)]
+            scored = [(-len(mine & _content_words(profile_text(c))), c.id) for c in self._all(kind) if c.id in eligible]
+            return [cid for _, cid in sorted(scored)]
+
+        return self.score(ranker)
+
     def embedding_all(self) -> dict[str, float]:
         vectors = self.vectors
         if vectors is None:
@@ -155,7 +197,7 @@ def embed(ds: Dataset, model: str) -> dict[str, np.ndarray] | None:
     return {p.id: np.asarray(v, dtype=np.float32) for p, v in zip(profiles, vectors, strict=True)}
 
 
-def run(data: str, territories: str, model: str) -> dict:
+def run(data: str, territories: str, model: str, *, floor: int = DEFAULT_FLOOR, skills: str | None = None) -> dict:
     ds = load_dataset(data, territories)
     vectors = embed(ds, model)
     if vectors is not None:
@@ -164,28 +206,42 @@ def run(data: str, territories: str, model: str) -> dict:
     pools = {kind: build_pool(kind, [c for c in ds.candidates if c.kind == kind]) for kind in KINDS}
     ev = Evaluation(ds, pools, vectors)
     rankings: dict[tuple[str, str], list[str]] = {}
+    scored: dict[str, list[tuple[int, int]]] = {kind: [] for kind in KINDS}
+    by_id = {c.id: c for c in ds.candidates}
     for ini in tqdm(ds.initiatives, desc="ranking", file=sys.stderr):
         for kind, pool in pools.items():
-            found = rank(ini, pool, today=ds.reference_date, limit=len(pool))
+            found = rank(ini, pool, today=ds.reference_date, limit=len(pool), floor=0)
             rankings[(ini.id, kind)] = [m.candidate_id for m in found.matches]
+            scores = {m.candidate_id: m.score for m in found.matches}
+            for cid, grade in ev.grades(ini, kind).items():
+                if cid in ev.eligible[(ini.id, kind)]:
+                    score = scores.get(cid)
+                    if score is None:  # beyond the shortlist: explain scores it the same way
+                        score = explain(ini, by_id[cid], today=ds.reference_date).score
+                    scored[kind].append((score, grade))
     ineligible_top = sum(
         len(set(ranked[:K]) & ds.ineligible.get(ini_id, set())) for (ini_id, _), ranked in rankings.items()
     )
     baselines = {
         "random_eligible": ev.random_eligible(),
         "keyword_all": ev.keyword_all(),
+        "keyword_eligible": ev.keyword_eligible(),
         "codes_eligible": ev.codes_eligible(),
     }
     if vectors is not None:
         baselines["embedding_all"] = ev.embedding_all()
-    return {
+    result = {
         "ndcg10": ev.score(lambda ini, kind: rankings[(ini.id, kind)]),
         "ineligible_in_top10": ineligible_top,
         "eligibility_mismatches": ev.mismatches(),
         "baselines": baselines,
         "semantic": vectors is not None,
         "model": model if vectors is not None else None,
+        "calibration": calibration(scored, floor),
     }
+    if skills:
+        result["skills"] = evaluate_skills(skills)
+    return result
 
 
 def table(result: dict) -> str:
@@ -200,6 +256,13 @@ def table(result: dict) -> str:
     lines.append(f"ineligible in top 10: {result['ineligible_in_top10']}; "
                  f"eligibility mismatches: {result['eligibility_mismatches']}; "
                  f"semantic signal: {'yes (' + str(result['model']) + ')' if result['semantic'] else 'no'}")
+    cal = result["calibration"]
+    lines.append(f"{'score AUC':18}" + "".join(f"{cal['auc'][k]:>{w}.3f}" for k, w in
+                                               zip([*KINDS, "overall"], (10, 10, 11, 10), strict=True)))
+    lines.append(f"floor {cal['floor']['score']}: shows {cal['floor']['recall_2']:.3f} of grade-2 pairs, "
+                 f"precision (grade >= 1) {cal['floor']['precision']:.3f}")
+    if "skills" in result:
+        lines.append(skills_table(result["skills"]))
     return "\n".join(lines)
 
 
@@ -209,9 +272,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--territories", required=True, help="territories of that file")
     parser.add_argument("--model", default=default_model_path(),
                         help="sentence-transformers model path or name; empty: no semantic signal")
+    parser.add_argument("--skills", help="judged skills file (shared/eval/README.md, Skills)")
+    parser.add_argument("--floor", type=int, default=DEFAULT_FLOOR, help="relevance floor to measure (0-100)")
     parser.add_argument("--json", action="store_true", help="print one JSON object last")
     args = parser.parse_args(argv)
-    result = run(args.data, args.territories, args.model)
+    result = run(args.data, args.territories, args.model, floor=args.floor, skills=args.skills)
     print(table(result))
     if args.json:
         print(json.dumps(result, ensure_ascii=False))

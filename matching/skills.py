@@ -375,3 +375,8 @@ def best_match(needed: str, offered: tuple[str, ...] | list[str]) -> SkillMatch 
         if found is not None and (best is None or found.score > best.score):
             best = found
     return best
+
+
+def labels(text: str) -> tuple[str, ...]:
+    """The taxonomy labels a free text is an instance of (what normalisation names)."""
+    return tuple(label for label, _ in concepts(text))

@@ -160,3 +160,5 @@ class Ranking(msgspec.Struct, frozen=True):
     eligible_count: int
     semantic: bool
     note: str | None = None
+    floor: int = 0  # the relevance floor applied (0-100): matches below it are left out
+    floor_note: str | None = None  # "pas encore de bonne piste…" when eligible candidates exist but none passes

@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from api.deps import MAX_ID, EmbedderDep, parse_id, strict_body
 from api.identity import IdentityDep
 from market.access import signed_in
+from market.config import Settings
 from market.listings import kinds
 from market.listings.spec import KindSpec
 from market.matches import service as matches
@@ -33,11 +34,11 @@ CandidateId = Annotated[int, Parameter(ge=1, le=MAX_ID, description="Identifiant
 @get("/api/initiatives/{listing_id:str}/matches", summary="Rapprochements classés d'une initiative")
 async def initiative_matches(
     db_session: AsyncSession, pools: CandidatePools, embedder: EmbedderDep, identity: IdentityDep, listing_id: str,
-    kind: KindFilter = None, limit: Limit = 20
+    settings: Settings, kind: KindFilter = None, limit: Limit = 20
 ) -> MatchPage:
     initiative_id = parse_id(listing_id, "initiative")
     return await matches.for_initiative(db_session, pools, initiative_id, kind, limit=limit, model=model_id(embedder),
-                                        viewer=identity)
+                                        viewer=identity, floor=settings.match_floor)
 
 
 @get("/api/initiatives/{listing_id:str}/matches/explain", summary="Pourquoi une paire correspond ou non")
@@ -56,10 +57,10 @@ def candidate_matches(spec: KindSpec) -> HTTPRouteHandler:
     @get(f"/api/{spec.resource}/{{listing_id:str}}/matches", summary=f"Initiatives classées ({spec.label})",
          name=f"{spec.kind}-matches")
     async def handler(db_session: AsyncSession, pools: CandidatePools, embedder: EmbedderDep, identity: IdentityDep,
-                      listing_id: str, limit: Limit = 20) -> MatchPage:
+                      settings: Settings, listing_id: str, limit: Limit = 20) -> MatchPage:
         candidate_id = parse_id(listing_id, spec.label)
         return await matches.for_candidate(db_session, pools, spec.kind, candidate_id, limit=limit,
-                                           model=model_id(embedder), viewer=identity)
+                                           model=model_id(embedder), viewer=identity, floor=settings.match_floor)
 
     return handler
 

@@ -52,7 +52,7 @@ async def _rows(session: AsyncSession, kind: str, ids: Iterable[str]) -> dict[in
 
 async def rank_for_initiative(session: AsyncSession, pools: CandidatePools, initiative: Any,
                               wanted: Sequence[CandidateKind], *, limit: int, model: str | None,
-                              hints: int = 3) -> tuple[list[Ranked], list[m.Unlock]]:
+                              hints: int = 3, floor: int = engine.DEFAULT_FLOOR) -> tuple[list[Ranked], list[m.Unlock]]:
     """Rank each kind of candidate for one initiative, and the changes that would unlock more."""
     profile = await profile_of(session, "initiative", initiative, model)
     day = today()
@@ -62,7 +62,7 @@ async def rank_for_initiative(session: AsyncSession, pools: CandidatePools, init
         pool = (await _published_profiles(session, pools, kind, model)).pool
         assert pool is not None
         by_kind[kind] = pool
-        ranking = engine.rank(profile, pool, today=day, limit=limit)
+        ranking = engine.rank(profile, pool, today=day, limit=limit, floor=floor)
         rows = await _rows(session, kind, (x.candidate_id for x in ranking.matches))
         ranked.append(Ranked(kind, ranking, rows))
     return ranked, engine.unlock(profile, by_kind, today=day, limit=hints)
@@ -70,11 +70,11 @@ async def rank_for_initiative(session: AsyncSession, pools: CandidatePools, init
 
 async def rank_for_candidate(session: AsyncSession, pools: CandidatePools, kind: CandidateKind, candidate: Any, *,
                              limit: int,
-                             model: str | None) -> Ranked:
+                             model: str | None, floor: int = engine.DEFAULT_FLOOR) -> Ranked:
     """Rank the published initiatives for one candidate (reverse browsing)."""
     profile = await profile_of(session, kind, candidate, model)
     initiatives = (await _published_profiles(session, pools, "initiative", model)).profiles
-    ranking = engine.rank_initiatives(profile, initiatives, today=today(), limit=limit)
+    ranking = engine.rank_initiatives(profile, initiatives, today=today(), limit=limit, floor=floor)
     rows = await _rows(session, "initiative", (x.initiative_id for x in ranking.matches))
     return Ranked(kind, ranking, rows)
 

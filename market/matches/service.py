@@ -37,6 +37,7 @@ from market.matches.schemas import (
 from market.models import Match, utcnow
 from market.vocabulary import CANDIDATE_KINDS, CandidateKind, ListingKind, MatchStatus, MatchTarget, Side
 from matching import types as m
+from matching.engine import DEFAULT_FLOOR
 
 PAIR = ("initiative_id", "candidate_kind", "candidate_id")
 REFRESHED = ("score", "components", "reasons", "missing", "updated_at")
@@ -93,7 +94,7 @@ def _item(found: m.Match, kind: CandidateKind, initiative: Any, candidate: Any, 
 
 
 def _notes(rankings: list[m.Ranking]) -> list[str]:
-    return list(dict.fromkeys(r.note for r in rankings if r.note))
+    return list(dict.fromkeys(n for r in rankings for n in (r.note, r.floor_note) if n))
 
 
 # --- storing what the engine found ----------------------------------------------------------
@@ -137,11 +138,12 @@ async def _stored_pair(session: AsyncSession, initiative_id: int, kind: str, can
 
 async def for_initiative(session: AsyncSession, pools: CandidatePools, initiative_id: int,
                          kind: CandidateKind | None, *, limit: int, model: str | None,
-                         viewer: Identity | None = None) -> MatchPage:
+                         viewer: Identity | None = None, floor: int = DEFAULT_FLOOR) -> MatchPage:
     """Ranked candidates of one kind (or of all three, each up to `limit`, merged by score)."""
     initiative = await published_one(session, "initiative", initiative_id)
     wanted = [kind] if kind else list(CANDIDATE_KINDS)
-    ranked, unlock = await ranking.rank_for_initiative(session, pools, initiative, wanted, limit=limit, model=model)
+    ranked, unlock = await ranking.rank_for_initiative(session, pools, initiative, wanted, limit=limit, model=model,
+                                                      floor=floor)
     found = [((initiative.id, r.kind, int(x.candidate_id)), x) for r in ranked for x in r.ranking.matches]
     stored = await _store(session, found)
     items = [
@@ -162,10 +164,11 @@ async def for_initiative(session: AsyncSession, pools: CandidatePools, initiativ
 
 
 async def for_candidate(session: AsyncSession, pools: CandidatePools, kind: CandidateKind, candidate_id: int, *,
-                        limit: int, model: str | None, viewer: Identity | None = None) -> MatchPage:
+                        limit: int, model: str | None, viewer: Identity | None = None,
+                        floor: int = DEFAULT_FLOOR) -> MatchPage:
     """Ranked initiatives for one candidate (reverse browsing), in the same item shape."""
     candidate = await published_one(session, kind, candidate_id)
-    ranked = await ranking.rank_for_candidate(session, pools, kind, candidate, limit=limit, model=model)
+    ranked = await ranking.rank_for_candidate(session, pools, kind, candidate, limit=limit, model=model, floor=floor)
     found = [((int(x.initiative_id), kind, candidate.id), x) for x in ranked.ranking.matches]
     stored = await _store(session, found)
     items = [

@@ -9,7 +9,7 @@ from datetime import timedelta
 import pytest
 
 from matching.eligibility import RULES
-from matching.engine import NO_MODEL_NOTE, explain, rank, rank_initiatives
+from matching.engine import DEFAULT_FLOOR, NO_MODEL_NOTE, NOTHING_NOTE, explain, rank, rank_initiatives
 from matching.pool import build_pool
 from matching.scoring import COMPONENTS
 from matching.types import Area
@@ -66,7 +66,7 @@ POOLS = {"support_provider": PROVIDERS, "takeover": TAKEOVERS, "volunteer_offer"
 
 @pytest.mark.parametrize("kind", list(POOLS))
 def test_an_ineligible_candidate_never_appears_in_a_ranking(kind):
-    ranking = rank(INI, build_pool(kind, POOLS[kind]), today=TODAY, limit=100)
+    ranking = rank(INI, build_pool(kind, POOLS[kind]), today=TODAY, limit=100, floor=0)
     ids = [m.candidate_id for m in ranking.matches]
     assert set(ids) == ELIGIBLE[kind]
     assert len(ids) == len(set(ids))
@@ -79,17 +79,17 @@ def test_an_ineligible_candidate_never_appears_in_a_ranking(kind):
 
 @pytest.mark.parametrize("kind", list(POOLS))
 def test_the_limit_cuts_the_best_first_list(kind):
-    full = rank(INI, build_pool(kind, POOLS[kind]), today=TODAY, limit=100)
-    top = rank(INI, build_pool(kind, POOLS[kind]), today=TODAY, limit=1)
+    full = rank(INI, build_pool(kind, POOLS[kind]), today=TODAY, limit=100, floor=0)
+    top = rank(INI, build_pool(kind, POOLS[kind]), today=TODAY, limit=1, floor=0)
     assert [m.candidate_id for m in top.matches] == [full.matches[0].candidate_id]
     assert top.eligible_count == full.eligible_count
 
 
 def test_a_pool_with_nothing_eligible_ranks_nothing():
-    ranking = rank(INI, build_pool("volunteer_offer", [OFFERS[1], OFFERS[3]]), today=TODAY)
+    ranking = rank(INI, build_pool("volunteer_offer", [OFFERS[1], OFFERS[3]]), today=TODAY, floor=0)
     assert ranking.matches == []
     assert ranking.eligible_count == 0
-    empty = rank(INI, build_pool("takeover", []), today=TODAY)
+    empty = rank(INI, build_pool("takeover", []), today=TODAY, floor=0)
     assert empty.matches == []
     assert empty.eligible_count == 0
 
@@ -98,7 +98,7 @@ def test_relevance_orders_the_eligible_set():
     ini = initiative(needs=("funding",), themes=("energy",))
     near_need = provider(id="specialist", offers=("funding",), themes=("energy",))
     off_need = provider(id="generic", offers=("networking",), themes=("culture",))
-    ranking = rank(ini, build_pool("support_provider", [off_need, near_need]), today=TODAY)
+    ranking = rank(ini, build_pool("support_provider", [off_need, near_need]), today=TODAY, floor=0)
     assert [m.candidate_id for m in ranking.matches] == ["specialist", "generic"]
     assert ranking.matches[0].components["needs"] == 1.0
     assert ranking.matches[0].components["themes"] == 1.0
@@ -110,7 +110,7 @@ def test_relevance_orders_the_eligible_set():
 def test_volunteer_with_the_missing_skill_comes_first():
     ini = initiative(skills_needed=("CM",), needs=("skills",))
     offers = [volunteer(id="bike", skills=("mécanique vélo",)), volunteer(id="cm", skills=("community management",))]
-    ranking = rank(ini, build_pool("volunteer_offer", offers), today=TODAY)
+    ranking = rank(ini, build_pool("volunteer_offer", offers), today=TODAY, floor=0)
     assert [m.candidate_id for m in ranking.matches] == ["cm", "bike"]
     assert ranking.matches[0].components["skills"] == 1.0
     assert ranking.matches[1].components["skills"] == 0.0
@@ -118,7 +118,7 @@ def test_volunteer_with_the_missing_skill_comes_first():
 
 def test_equal_candidates_keep_their_order():
     twins = [provider(id=f"S{i}") for i in range(5)]
-    ranking = rank(initiative(), build_pool("support_provider", twins), today=TODAY)
+    ranking = rank(initiative(), build_pool("support_provider", twins), today=TODAY, floor=0)
     assert [m.candidate_id for m in ranking.matches] == ["S0", "S1", "S2", "S3", "S4"]
     assert len({m.score for m in ranking.matches}) == 1
 
@@ -196,7 +196,7 @@ def test_explain_reports_every_failing_rule_at_once():
 
 @pytest.mark.parametrize("kind", list(POOLS))
 def test_explain_agrees_with_rank(kind):
-    ranking = rank(INI, build_pool(kind, POOLS[kind]), today=TODAY, limit=100)
+    ranking = rank(INI, build_pool(kind, POOLS[kind]), today=TODAY, limit=100, floor=0)
     by_id = {m.candidate_id: m for m in ranking.matches}
     for candidate in POOLS[kind]:
         explanation = explain(INI, candidate, today=TODAY)
@@ -219,7 +219,7 @@ def _unit(cos: float) -> list[float]:
 
 
 def test_without_vectors_the_ranking_says_so():
-    ranking = rank(initiative(), build_pool("support_provider", [provider()]), today=TODAY)
+    ranking = rank(initiative(), build_pool("support_provider", [provider()]), today=TODAY, floor=0)
     assert ranking.semantic is False
     assert ranking.note == NO_MODEL_NOTE
     assert ranking.note
@@ -227,13 +227,14 @@ def test_without_vectors_the_ranking_says_so():
 
 
 def test_an_initiative_vector_alone_is_not_enough():
-    ranking = rank(initiative(vector=[1.0, 0.0, 0.0]), build_pool("support_provider", [provider()]), today=TODAY)
+    ranking = rank(initiative(vector=[1.0, 0.0, 0.0]), build_pool("support_provider", [provider()]), today=TODAY,
+                   floor=0)
     assert ranking.semantic is False
     assert ranking.note == NO_MODEL_NOTE
 
 
 def test_candidate_vectors_without_an_initiative_vector_rank_without_semantic():
-    ranking = rank(initiative(), build_pool("support_provider", [provider(vector=_unit(1.0))]), today=TODAY)
+    ranking = rank(initiative(), build_pool("support_provider", [provider(vector=_unit(1.0))]), today=TODAY, floor=0)
     assert ranking.semantic is False
     assert ranking.note == NO_MODEL_NOTE
 
@@ -245,7 +246,7 @@ def test_with_vectors_the_semantic_signal_is_used():
         provider(id="half", vector=_unit(0.45)),
         provider(id="same", vector=_unit(1.0)),
     ]
-    ranking = rank(ini, build_pool("support_provider", candidates), today=TODAY)
+    ranking = rank(ini, build_pool("support_provider", candidates), today=TODAY, floor=0)
     assert ranking.semantic is True
     assert ranking.note is None
     assert [m.candidate_id for m in ranking.matches] == ["same", "half", "far"]
@@ -259,7 +260,7 @@ def test_with_vectors_the_semantic_signal_is_used():
 
 def test_vectors_of_another_dimension_rank_without_semantic():
     ini = initiative(vector=[1.0, 0.0, 0.0])
-    ranking = rank(ini, build_pool("support_provider", [provider(vector=[1.0, 0.0, 0.0, 0.0])]), today=TODAY)
+    ranking = rank(ini, build_pool("support_provider", [provider(vector=[1.0, 0.0, 0.0, 0.0])]), today=TODAY, floor=0)
     assert ranking.semantic is False
     assert ranking.note == NO_MODEL_NOTE
 
@@ -277,7 +278,7 @@ INITIATIVES = [
 def test_rank_initiatives_leaves_out_the_ineligible_and_keeps_the_scores_of_rank():
     offer = volunteer(id="V1", place=BELFORT, radius_km=20, skills=("community management", "RP"))
     others = [volunteer(id="V0", place=HERICOURT, skills=("graphisme",)), volunteer(id="V2", remote_ok=True)]
-    reverse = rank_initiatives(offer, INITIATIVES, today=TODAY)
+    reverse = rank_initiatives(offer, INITIATIVES, today=TODAY, floor=0)
     assert {m.initiative_id for m in reverse.matches} == {"I-belfort", "I-hericourt", "I-montbeliard"}
     assert reverse.eligible_count == 3
     assert all(m.candidate_id == "V1" and m.kind == "volunteer_offer" for m in reverse.matches)
@@ -288,7 +289,7 @@ def test_rank_initiatives_leaves_out_the_ineligible_and_keeps_the_scores_of_rank
     pool = build_pool("volunteer_offer", [*others, offer])
     for match in reverse.matches:
         ini = next(i for i in INITIATIVES if i.id == match.initiative_id)
-        forward = next(m for m in rank(ini, pool, today=TODAY).matches if m.candidate_id == "V1")
+        forward = next(m for m in rank(ini, pool, today=TODAY, floor=0).matches if m.candidate_id == "V1")
         assert match.score == forward.score
         assert match.components == forward.components
         assert match.reasons == forward.reasons
@@ -298,17 +299,18 @@ def test_rank_initiatives_leaves_out_the_ineligible_and_keeps_the_scores_of_rank
 
 def test_rank_initiatives_for_a_provider_and_a_takeover():
     scheme = provider(id="S90", area=Area(departments=("90",)))
-    assert [m.initiative_id for m in rank_initiatives(scheme, INITIATIVES, today=TODAY).matches] == ["I-belfort"]
+    found = rank_initiatives(scheme, INITIATIVES, today=TODAY, floor=0).matches
+    assert [m.initiative_id for m in found] == ["I-belfort"]
     shop = takeover(id="T1", place=BELFORT, radius_km=12, min_maturity="launch")
-    ranking = rank_initiatives(shop, INITIATIVES, today=TODAY)
+    ranking = rank_initiatives(shop, INITIATIVES, today=TODAY, floor=0)
     assert {m.initiative_id for m in ranking.matches} == {"I-belfort", "I-hericourt"}
-    assert rank_initiatives(shop, [initiative(id="I-idea", maturity="idea")], today=TODAY).matches == []
+    assert rank_initiatives(shop, [initiative(id="I-idea", maturity="idea")], today=TODAY, floor=0).matches == []
 
 
 def test_rank_initiatives_limit_and_ties_in_given_order():
     offer = volunteer(id="V1", remote_ok=True, skills=("comptabilité",))
     same = [initiative(id=f"I{i}") for i in range(4)]
-    ranking = rank_initiatives(offer, same, today=TODAY, limit=2)
+    ranking = rank_initiatives(offer, same, today=TODAY, limit=2, floor=0)
     assert [m.initiative_id for m in ranking.matches] == ["I0", "I1"]
     assert ranking.eligible_count == 4
 
@@ -317,6 +319,33 @@ def test_rank_initiatives_same_score_for_a_candidate_without_vector_among_others
     ini = initiative(vector=[1.0, 0.0, 0.0])
     bare = provider(id="bare")
     pool = build_pool("support_provider", [provider(id="embedded", vector=_unit(1.0)), bare])
-    forward = next(m for m in rank(ini, pool, today=TODAY).matches if m.candidate_id == "bare")
-    (reverse,) = rank_initiatives(bare, [ini], today=TODAY).matches
+    forward = next(m for m in rank(ini, pool, today=TODAY, floor=0).matches if m.candidate_id == "bare")
+    (reverse,) = rank_initiatives(bare, [ini], today=TODAY, floor=0).matches
     assert reverse.score == forward.score
+
+
+# --- the relevance floor --------------------------------------------------------------------
+
+def test_the_default_floor_leaves_out_weak_matches_and_says_so():
+    ini = initiative(needs=("funding",), themes=("energy",))
+    strong = provider(id="specialist", offers=("funding",), themes=("energy",))
+    weak = provider(id="generic", offers=("networking",), themes=("culture",))
+    everything = rank(ini, build_pool("support_provider", [weak, strong]), today=TODAY, floor=0)
+    scores = {m.candidate_id: m.score for m in everything.matches}
+    assert scores["generic"] < DEFAULT_FLOOR <= scores["specialist"]
+    shown = rank(ini, build_pool("support_provider", [weak, strong]), today=TODAY)
+    assert [m.candidate_id for m in shown.matches] == ["specialist"]
+    assert shown.eligible_count == 2  # the floor hides, it does not make ineligible
+    assert shown.floor == DEFAULT_FLOOR and shown.floor_note is None
+    nothing = rank(ini, build_pool("support_provider", [weak]), today=TODAY)
+    assert nothing.matches == [] and nothing.eligible_count == 1
+    assert nothing.floor_note == NOTHING_NOTE and "pas encore de bonne piste" in NOTHING_NOTE
+    assert rank(ini, build_pool("support_provider", [weak]), today=TODAY, floor=0).floor_note is None
+
+
+def test_the_floor_applies_to_reverse_browsing():
+    ini = initiative(needs=("funding",), themes=("energy",))
+    weak = provider(id="generic", offers=("networking",), themes=("culture",))
+    reverse = rank_initiatives(weak, [ini], today=TODAY)
+    assert reverse.matches == [] and reverse.eligible_count == 1 and reverse.floor_note == NOTHING_NOTE
+    assert len(rank_initiatives(weak, [ini], today=TODAY, floor=0).matches) == 1

@@ -12,7 +12,8 @@ from pathlib import Path
 import pytest
 
 from matching.dataset import load_dataset
-from matching.evaluate import ndcg, run
+from matching.evaluate import auc, calibration, floor_figures, ndcg, run
+from matching.skill_eval import evaluate_skills, normalisation, pairs
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -167,7 +168,7 @@ def test_evaluate_command_prints_one_json_object_last(tmp_path):
     assert result["ineligible_in_top10"] == 0
     assert result["eligibility_mismatches"] == 0
     assert result["semantic"] is False
-    assert set(result["baselines"]) == {"random_eligible", "keyword_all", "codes_eligible"}
+    assert set(result["baselines"]) == {"random_eligible", "keyword_all", "keyword_eligible", "codes_eligible"}
     for name, scores in result["baselines"].items():
         assert set(scores) == {"support_provider", "takeover", "volunteer_offer", "overall"}, name
         assert all(0.0 <= v <= 1.0 for v in scores.values()), name
@@ -201,3 +202,79 @@ def test_kinds_without_a_positive_are_left_out_of_the_mean(tmp_path):
     assert result["ndcg10"]["takeover"] == 1.0  # I01 alone
     # I01's volunteer ranking puts the accountant first: V02 second -> 1/log2(3)
     assert result["ndcg10"]["volunteer_offer"] == pytest.approx((1 / math.log2(3) + 1.0) / 2, abs=1e-4)
+
+
+# --- calibration ------------------------------------------------------------------------------
+
+def test_auc_is_the_chance_a_positive_outscores_a_negative():
+    assert auc([90, 80], [10, 20]) == 1.0
+    assert auc([10], [90]) == 0.0
+    assert auc([50], [50]) == 0.5  # ties count half
+    assert auc([90, 40], [50, 10]) == 0.75  # 40 loses to 50 only
+    assert auc([], [1]) == 0.0
+
+
+def test_floor_figures_count_what_the_floor_shows():
+    pairs_ = [(80, 2), (60, 2), (40, 2), (70, 1), (55, 0), (20, 0)]
+    # shown at 50: 80, 60, 70, 55 -> three of them grade >= 1; two of the three grade-2 pairs
+    assert floor_figures(pairs_, 50) == {"score": 50, "recall_2": round(2 / 3, 4), "precision": 0.75}
+    assert floor_figures(pairs_, 0)["recall_2"] == 1.0
+    assert floor_figures(pairs_, 99) == {"score": 99, "recall_2": 0.0, "precision": 0.0}
+
+
+def test_calibration_pools_the_kinds_for_overall():
+    scored = {"support_provider": [(90, 2), (10, 0)], "takeover": [(30, 1), (40, 0)], "volunteer_offer": []}
+    found = calibration(scored, 35)
+    assert found["auc"] == {"support_provider": 1.0, "takeover": 0.0, "volunteer_offer": 0.0,
+                            "overall": 0.75}  # 90 beats both negatives, 30 beats 10 only
+    assert found["floor"] == {"score": 35, "recall_2": 1.0, "precision": 0.5}
+
+
+# --- skills file ------------------------------------------------------------------------------
+
+SKILLS = {
+    "normalisation": [
+        {"id": "A1", "text": "tenue de la compta", "side": "needed", "skills": ["comptabilité"]},
+        {"id": "A2", "text": "graphisme et rédaction", "side": "offered", "skills": ["graphisme", "rédaction"]},
+        {"id": "A3", "text": "un grand merci", "side": "needed", "skills": []},
+        {"id": "A4", "text": "la compta", "side": "needed", "skills": ["comptabilité", "gestion financière"]},
+    ],
+    "pairs": [
+        {"id": "B1", "needed": "compta", "offered": "tenue de la comptabilité", "grade": 2},
+        {"id": "B2", "needed": "graphisme", "offered": "un grand merci", "grade": 2},
+        {"id": "B3", "needed": "compta", "offered": "comptabilité analytique", "grade": 1},
+        {"id": "B4", "needed": "graphisme", "offered": "graphisme", "grade": 0},
+    ],
+}
+
+
+def test_normalisation_figures_are_micro_precision_recall_and_exact_sets():
+    found = normalisation(SKILLS["normalisation"])
+    # named: comptabilité, graphisme, rédaction, comptabilité (4, all right); expected 5; exact A1-A3
+    assert found == {"precision": 1.0, "recall": 0.8, "exact": 0.75}
+
+
+def test_pair_figures_are_claim_precision_and_recall_by_grade():
+    found = pairs(SKILLS["pairs"])
+    # claims B1, B3, B4 (B4 a false claim on a grade-0 pair); B2 not found
+    assert found == {"precision": round(2 / 3, 4), "recall_2": 0.5, "recall_1": 1.0}
+
+
+def test_evaluate_command_reports_skills_and_calibration(tmp_path):
+    data_path, territories_path = _write(tmp_path, tiny_data())
+    skills_path = tmp_path / "skills.json"
+    skills_path.write_text(json.dumps(SKILLS, ensure_ascii=False), encoding="utf-8")
+    done = subprocess.run(
+        [sys.executable, "-m", "matching.evaluate", "--data", str(data_path), "--territories",
+         str(territories_path), "--model", "", "--skills", str(skills_path), "--json"],
+        cwd=ROOT, capture_output=True, text=True, timeout=300, check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    result = json.loads(done.stdout.strip().splitlines()[-1])
+    assert result["skills"] == evaluate_skills(skills_path)
+    assert set(result["skills"]) == {"normalisation", "pairs"}
+    assert set(result["skills"]["pairs"]) == {"precision", "recall_2", "recall_1"}
+    assert set(result["calibration"]["auc"]) == {"support_provider", "takeover", "volunteer_offer", "overall"}
+    assert set(result["calibration"]["floor"]) == {"score", "recall_2", "precision"}
+    assert all(0.0 <= v <= 1.0 for v in result["calibration"]["auc"].values())
+    assert "skills normalisation" in done.stdout and "score AUC" in done.stdout

@@ -220,7 +220,7 @@ def _pools():
 def test_scores_are_ints_0_100_and_components_floats_0_1():
     ini = initiative(skills_needed=("compta asso", "CM"))
     for kind, pool in _pools().items():
-        ranking = rank(ini, pool, today=TODAY)
+        ranking = rank(ini, pool, today=TODAY, floor=0)
         assert len(ranking.matches) == len(pool)
         for match in ranking.matches:
             assert type(match.score) is int
@@ -237,7 +237,7 @@ def test_scores_are_ints_0_100_and_components_floats_0_1():
 
 def test_match_reasons_and_missing_come_from_describe():
     ini = initiative(needs=("premises", "funding", "skills"))
-    ranking = rank(ini, _pools()["support_provider"], today=TODAY)
+    ranking = rank(ini, _pools()["support_provider"], today=TODAY, floor=0)
     s1 = next(m for m in ranking.matches if m.candidate_id == "S1")
     assert s1.reasons[:3] == ["couvre le Territoire de Belfort", "répond au besoin « Locaux, terrain, lieu »",
                               "répond au besoin « Financement »"]
