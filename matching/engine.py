@@ -56,8 +56,9 @@ def _shortlist(pool: Pool, ini: Initiative, rows: np.ndarray, comps: dict[str, n
         offer = cast(VolunteerOffer, pool.candidates[row])  # the pool is of volunteer offers
         best = 0.0
         for rank, needed in enumerate(ini.skills_needed):
-            if best_match(needed, offer.skills) is not None:
-                best = max(best, 1.0 - SKILL_RANK_DECAY * rank)
+            found = best_match(needed, offer.skills)
+            if found is not None:  # a skill of the same family counts half
+                best = max(best, (1.0 - SKILL_RANK_DECAY * rank) * (0.5 if found.close else 1.0))
         comps["skills"][i] = max(float(comps["skills"][i]), best)
 
 

@@ -7,12 +7,6 @@ from matching.skills import best_match
 from matching.types import Candidate, Initiative, SupportProvider, Takeover, VolunteerOffer
 from matching.vocabulary import short_label
 
-SEMANTIC_REASON = 0.5
-
-
-def _percent(value: float) -> str:
-    return f"{round(value * 100)} %"
-
 
 def _km(value: float) -> str:
     return f"{value:.0f} km" if value >= 10 else f"{value:.1f} km".replace(".", ",")
@@ -46,15 +40,15 @@ def _needs(ini: Initiative, offered: set[str]) -> tuple[list[str], list[str]]:
 
 
 def _themes(ini: Initiative, themes: tuple[str, ...]) -> list[str]:
-    if not themes:
-        return ["ouvert à toutes les thématiques"]
+    """A shared theme is a fact about the pair; being open to every theme is not a reason."""
     shared = [short_label("theme", t) for t in ini.themes if t in themes]
     return [f"thématique commune : {', '.join(shared)}"] if shared else []
 
 
 def _semantic(components: dict[str, float]) -> list[str]:
-    value = components.get("semantic", 0.0)
-    return [f"description proche de celle du projet ({_percent(value)})"] if value >= SEMANTIC_REASON else []
+    """No reason from the embedding cosine: a person cannot check it, and a model that reads no
+    French gives about half to any pair (it still weighs in the score)."""
+    return []
 
 
 def _support(ini: Initiative, p: SupportProvider, components: dict[str, float]) -> tuple[list[str], list[str]]:
@@ -65,7 +59,10 @@ def _support(ini: Initiative, p: SupportProvider, components: dict[str, float]) 
         reasons.append(f"accompagne les projets au stade « {short_label('maturity', ini.maturity)} »")
     if ini.org_form in p.org_forms:
         reasons.append(f"accompagne la forme « {short_label('org_form', ini.org_form)} »")
-    reasons.append(f"{p.capacity} place{'s' if p.capacity > 1 else ''} disponible{'s' if p.capacity > 1 else ''}")
+    if p.capacity > 0:
+        reasons.append(f"{p.capacity} place{'s' if p.capacity > 1 else ''} disponible{'s' if p.capacity > 1 else ''}")
+    else:
+        gaps.append("aucune place disponible")
     if not p.free_of_charge:
         gaps.append("accompagnement payant")
     return reasons + _semantic(components), gaps
@@ -98,10 +95,13 @@ def _volunteer(ini: Initiative, v: VolunteerOffer, components: dict[str, float])
         found = best_match(needed, v.skills)
         if found is None:
             gaps.append(f"compétence non couverte : « {needed} »")
+        elif found.close:
+            reasons.append(f"compétence « {needed} » proche de « {found.offered} » "
+                           f"({found.via} / {found.offered_skill})")
         elif found.via:
-            reasons.append(f"compétence « {needed} » ≈ {found.via} ({found.score} %) : « {found.offered} »")
+            reasons.append(f"compétence « {needed} » ≈ {found.via} : « {found.offered} »")
         else:
-            reasons.append(f"compétence « {needed} » ≈ « {found.offered} » ({found.score} %)")
+            reasons.append(f"compétence « {needed} » = « {found.offered} »")
     if _located(ini, v) <= v.radius_km:
         reasons.append(_where(ini, v))
     if v.remote_ok:

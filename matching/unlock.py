@@ -23,6 +23,9 @@ FORM_VERBS = {
 }
 
 
+NEXT_FORMS: dict[str, tuple[str, ...]] = {"informal_collective": ("association",)}
+
+
 @dataclass(frozen=True)
 class Variant:
     code: str
@@ -33,12 +36,15 @@ class Variant:
 
 
 def variants(ini: Initiative) -> Iterator[Variant]:
-    """The next stage (a project grows one step at a time) and every other legal form."""
+    """The changes an initiative could plausibly make: the next stage (a project grows one step
+    at a time) and, for an informal collective, forming an association. Never a change of
+    economic purpose or stance, nor another company form (a non-profit is not told to become a
+    commercial company)."""
     for maturity in MATURITY_ORDER[MATURITY_ORDER.index(ini.maturity) + 1:][:1]:
         label = f"atteindre le stade « {short_label('maturity', maturity)} »"
         yield Variant(f"maturity:{maturity}", "maturity", maturity, label,
                       msgspec.structs.replace(ini, maturity=maturity))
-    for form in LABELS["org_form"]:
-        if form != ini.org_form:
+    for form in NEXT_FORMS.get(ini.org_form, ()):
+        if form in LABELS["org_form"]:
             yield Variant(f"org_form:{form}", "org_form", form, FORM_VERBS[form],
                           msgspec.structs.replace(ini, org_form=form))

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from matching.skills import (
-    ALIAS_SCORE,
+    CLOSE_SCORE,
     NormalisedSkill,
     SkillMatch,
     best_match,
@@ -14,6 +14,9 @@ from matching.skills import (
     concepts,
     normalise_skill,
     served_needs,
+)
+from matching.skills import (
+    STRONG_SCORE as ALIAS_SCORE,
 )
 from matching.vocabulary import SKILLS
 
@@ -58,18 +61,18 @@ def test_normalise_skill_finds_the_taxonomy_label(text, label):
         ("compta", (("comptabilité", ALIAS_SCORE),)),
         ("CM", (("réseaux sociaux", ALIAS_SCORE),)),
         ("RP", (("relations presse", ALIAS_SCORE),)),
-        ("photovoltaique", (("photovoltaïque", 100),)),
-        ("comptabilité", (("comptabilité", 100),)),
-        ("répa vélo / mécanique cycles", (("mécanique vélo", 100),)),
+        ("photovoltaique", (("photovoltaïque", ALIAS_SCORE),)),
+        ("comptabilité", (("comptabilité", ALIAS_SCORE),)),
+        ("répa vélo / mécanique cycles", (("mécanique vélo", ALIAS_SCORE),)),
     ],
 )
 def test_concepts_exact(text, expected):
     assert concepts(text) == expected
 
 
-def test_concepts_of_a_text_naming_several_skills_are_sorted_best_first():
-    found = concepts("comptabilité / RP")
-    assert found == (("comptabilité", 100), ("relations presse", ALIAS_SCORE))
+def test_concepts_of_a_text_naming_several_skills_are_in_taxonomy_order():
+    found = concepts("RP / comptabilité")
+    assert found == (("comptabilité", ALIAS_SCORE), ("relations presse", ALIAS_SCORE))
     assert dict(concepts("compta asso")) == {"comptabilité": ALIAS_SCORE}
 
 
@@ -132,27 +135,29 @@ def test_best_match_through_the_taxonomy(needed, offered, via):
 
 def test_best_match_picks_the_offered_skill_that_meets_the_need():
     found = best_match("compta asso", ["graphisme", "tenue de la compta", "vidéo"])
-    assert found == SkillMatch("compta asso", "tenue de la compta", "comptabilité", ALIAS_SCORE)
+    assert found == SkillMatch("compta asso", "tenue de la compta", "comptabilité", ALIAS_SCORE, False, "comptabilité")
 
 
-def test_best_match_keeps_the_most_confident_offer():
-    # "comptabilité" is an exact label (100); "compta" only an abbreviation (90)
-    found = best_match("comptabilité", ["compta", "comptabilité"])
-    assert found == SkillMatch("comptabilité", "comptabilité", "comptabilité", 100)
+def test_a_shared_skill_beats_a_skill_of_the_same_family():
+    found = best_match("tenir les comptes", ["budget prévisionnel", "expert-comptable"])
+    assert found is not None and found.offered == "expert-comptable" and not found.close
 
 
-def test_best_match_prefers_close_texts_over_a_weaker_taxonomy_match():
-    # "compta" is every word of "tenue de la compta": the texts themselves agree at 100 %,
-    # more than the abbreviation's 90 % through comptabilité
-    assert best_match("compta", ["tenue de la compta"]) == SkillMatch("compta", "tenue de la compta", None, 100)
+def test_a_skill_of_the_same_family_is_only_close_at_a_lower_weight():
+    found = best_match("tenue de la comptabilité", ["plans de trésorerie"])
+    assert found is not None and found.close
+    assert (found.via, found.offered_skill) == ("comptabilité", "gestion financière")
+    assert found.score == CLOSE_SCORE < ALIAS_SCORE
 
 
-def test_best_match_without_taxonomy_falls_back_on_close_texts():
-    found = best_match("tournage de bols en bois", ["tournage de bols"])
-    assert found is not None
-    assert found.via is None
-    assert found.offered == "tournage de bols"
-    assert found.score >= 80
+def test_spelling_alone_never_matches():
+    # words in common, other trades: no claim (the old reader matched on close texts)
+    assert best_match("tournage de bols en bois", ["tournage de bols"]) is None
+    assert best_match("comptage des vélos", ["comptable"]) is None
+    assert best_match("bilan carbone", ["bilans comptables"]) is None
+    assert best_match("isolation des combles", ["lutte contre l'isolement"]) is None
+    assert best_match("insta et tiktok", ["installation électrique"]) is None
+    assert best_match("poterie", ["poterie"]) is not None  # the same text is the same skill
 
 
 @pytest.mark.parametrize(
@@ -194,7 +199,7 @@ def test_concept_bits_one_bit_per_taxonomy_skill():
 
 @pytest.mark.parametrize(
     ("text", "label"),
-    [("réparation de vélos", "mécanique vélo"), ("vélos", "mécanique vélo"),
+    [("réparation de vélos", "mécanique vélo"), ("entretien des vélos", "mécanique vélo"),
      ("panneaux solaires", "photovoltaïque")],
 )
 def test_plurals_name_the_skill(text, label):

@@ -19,9 +19,14 @@ def _pools(providers=(), takeovers=(), offers=()):
     }
 
 
-def test_variants_are_the_next_stage_and_every_other_form():
+def test_variants_are_the_next_stage_and_a_collective_forming_an_association():
     codes = [v.code for v in variants(initiative(maturity="idea", org_form="informal_collective"))]
-    assert codes == ["maturity:emergence"] + [f"org_form:{f}" for f in LABELS["org_form"] if f != "informal_collective"]
+    assert codes == ["maturity:emergence", "org_form:association"]
+    # never a change of economic purpose, stance or company form: a non-profit association is not
+    # told to create a commercial company
+    ini = initiative(maturity="idea", org_form="association", economic_purpose="non_profit")
+    assert [v.code for v in variants(ini)] == ["maturity:emergence"]
+    assert all(v.field in {"maturity", "org_form"} for v in variants(ini))
     first = next(variants(initiative(maturity="idea")))
     assert first.initiative.maturity == "emergence"
     assert first.label == "atteindre le stade « Émergence »"
@@ -65,14 +70,14 @@ def test_hints_are_sorted_by_count_most_first():
         providers=[
             provider(id="S1", org_forms=("association",)),
             provider(id="S2", org_forms=("association", "scic")),
-            provider(id="S3", org_forms=("scic",)),
+            provider(id="S3", org_forms=("scic",)),  # a SCIC is no plausible next step: not hinted
             provider(id="S4", org_forms=("association",), maturities=("idea",)),
         ],
         takeovers=[takeover(id="T1", min_maturity="emergence")],
     )
     hints = unlock(ini, pools, today=TODAY)
     assert [(h.change, h.count) for h in hints] == [
-        ("org_form:association", 3), ("org_form:scic", 2), ("maturity:emergence", 1),
+        ("org_form:association", 3), ("maturity:emergence", 1),
     ]
     counts = [h.count for h in hints]
     assert counts == sorted(counts, reverse=True)
@@ -86,7 +91,7 @@ def test_ties_are_ordered_by_change_and_the_limit_keeps_the_first():
         provider(id="S3", org_forms=("scic",)),
     ])
     hints = unlock(ini, pools, today=TODAY)
-    assert [h.change for h in hints] == ["org_form:association", "org_form:scic", "org_form:scop"]
+    assert [h.change for h in hints] == ["org_form:association"]
     assert [h.change for h in unlock(ini, pools, today=TODAY, limit=1)] == ["org_form:association"]
 
 
