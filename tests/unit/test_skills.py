@@ -229,3 +229,15 @@ def test_trade_words_name_the_skill(text, label):
 
 def test_community_management_is_not_human_resources():
     assert "ressources humaines" not in dict(concepts("community management"))
+
+
+def test_the_lexicon_has_one_entry_per_taxonomy_skill_and_families_of_known_skills():
+    import json
+    from pathlib import Path
+
+    import matching
+
+    lexicon = json.loads((Path(matching.__file__).parent / "lexicon.json").read_text(encoding="utf-8"))
+    assert sorted(lexicon["skills"]) == sorted(SKILLS)
+    assert all(entry["terms"] for entry in lexicon["skills"].values())
+    assert all(set(family) <= set(SKILLS) and len(family) >= 2 for family in lexicon["families"])
