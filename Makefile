@@ -5,9 +5,13 @@ BIN := $(VENV)/bin
 export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 SWAGGER_VERSION := 5.35.0
+LEAFLET_VERSION := 1.9.4
+MARKERCLUSTER_VERSION := 1.5.3
+AXE_VERSION := 4.14.1
 VENDOR := api/static/vendor/swagger-ui-dist
+WEB_VENDOR := api/static/vendor
 
-.PHONY: run test install assets migrate seed territories lint bench evaluate stripe-dev reconcile admin clean
+.PHONY: run test install assets browser migrate seed territories lint bench evaluate stripe-dev reconcile admin clean
 
 $(BIN)/.installed: requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -24,7 +28,19 @@ $(VENDOR)/swagger-ui-bundle.js:
 	   var/npm/node_modules/swagger-ui-dist/swagger-ui-standalone-preset.js \
 	   var/npm/node_modules/swagger-ui-dist/swagger-ui.css $(VENDOR)/
 
-assets: $(VENDOR)/swagger-ui-bundle.js
+# The web client's assets, from the npm registry at pinned versions, served by the app (no CDN).
+$(WEB_VENDOR)/leaflet/leaflet.js:
+	npm install --silent --no-save --no-audit --no-fund --prefix var/npm leaflet@$(LEAFLET_VERSION) \
+	  leaflet.markercluster@$(MARKERCLUSTER_VERSION) axe-core@$(AXE_VERSION)
+	mkdir -p $(WEB_VENDOR)/leaflet/images $(WEB_VENDOR)/markercluster $(WEB_VENDOR)/axe-core
+	cp var/npm/node_modules/leaflet/dist/leaflet.js var/npm/node_modules/leaflet/dist/leaflet.css $(WEB_VENDOR)/leaflet/
+	cp var/npm/node_modules/leaflet/dist/images/*.png $(WEB_VENDOR)/leaflet/images/
+	cp var/npm/node_modules/leaflet.markercluster/dist/leaflet.markercluster.js \
+	   var/npm/node_modules/leaflet.markercluster/dist/MarkerCluster.css \
+	   var/npm/node_modules/leaflet.markercluster/dist/MarkerCluster.Default.css $(WEB_VENDOR)/markercluster/
+	cp var/npm/node_modules/axe-core/axe.min.js $(WEB_VENDOR)/axe-core/
+
+assets: $(VENDOR)/swagger-ui-bundle.js $(WEB_VENDOR)/leaflet/leaflet.js
 
 migrate: install
 	mkdir -p var
@@ -36,7 +52,7 @@ seed: migrate
 run: seed
 	$(BIN)/uvicorn --factory api.app:create_app --host $${HOST:-127.0.0.1} --port $${PORT:-8000}
 
-test: install
+test: install browser
 	$(BIN)/python -m pytest -q
 
 lint: install
@@ -70,4 +86,11 @@ admin: migrate
 	$(BIN)/python -m market.cli create-admin "$(EMAIL)"
 
 clean:
-	rm -rf $(VENV) var $(VENDOR)
+	rm -rf $(VENV) var $(WEB_VENDOR)
+
+# The browser tests drive Debian's Chromium (never a downloaded build): install it when missing.
+browser:
+	@test -x /usr/bin/chromium || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    apt-get update -qq && apt-get install -y -qq chromium; \
+	  else echo "Chromium is missing: run 'sudo apt-get install -y chromium' (Debian), then make test" >&2; exit 1; fi; }

@@ -31,8 +31,10 @@ from api.controllers.moderation import ModerationController
 from api.controllers.pledges import PLEDGE_HANDLERS
 from api.controllers.reference import get_vocabulary, search_territories
 from api.deps import provide_embedder, provide_payments, provide_pools, provide_settings, provide_territory_index
-from api.errors import EXCEPTION_HANDLERS
 from api.identity import provide_identity
+from api.pages import PAGES, template_config
+from api.pages.accounts import account_pages
+from api.pages.errors import handle as handle_error
 from api.security import auth_rate_limit, csrf_middleware, security_headers
 from api.sessions import DatabaseSessionBackend, session_config
 from market.accounts.session_models import StoreItem, WebSession
@@ -51,7 +53,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
     db_config = SQLAlchemyAsyncConfig(
         engine_instance=create_engine(settings),
         session_config=AsyncSessionConfig(expire_on_commit=False),
-        before_send_handler="autocommit",
+        before_send_handler="autocommit_include_redirects",  # a form post answers 303: it commits too
         set_default_exception_handler=False,
     )
 
@@ -83,7 +85,10 @@ def create_app(settings: Settings | None = None) -> Litestar:
             PlatformRoleController,
             ModerationController,
             create_static_files_router(path="/static", directories=[STATIC], include_in_schema=False),
+            *PAGES,
+            account_pages(settings),
         ],
+        template_config=template_config(),
         plugins=[SQLAlchemyPlugin(config=db_config)],
         middleware=[csrf_middleware(settings), DefineMiddleware(SessionMiddleware, backend=sessions)],
         before_send=[security_headers],
@@ -99,7 +104,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             "pools": Provide(provide_pools, sync_to_thread=False),
             "payments": Provide(provide_payments, sync_to_thread=False),
         },
-        exception_handlers=EXCEPTION_HANDLERS,
+        exception_handlers={Exception: handle_error},
         # App-wide state: the model (loaded at start-up), the territory index (built on the first
         # search), the candidate pools of the matching engine, the Stripe gateway.
         state=State({"settings": settings, "embedder": None, "territory_index": None, "pools": CandidatePools(),

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Coroutine
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any, TypeVar
 
 import httpx
@@ -19,8 +20,14 @@ PROBLEM = "application/problem+json"
 
 
 def run(coro: Coroutine[Any, Any, T]) -> T:
-    """The coroutine's result, on an event loop of its own (the tests themselves are synchronous)."""
-    return asyncio.run(coro)
+    """The coroutine's result, on an event loop of its own (the tests themselves are synchronous). Under
+    Playwright's synchronous API a loop already runs in this thread: then on a thread of its own."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return asyncio.run(coro)
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, coro).result()
 
 
 def sql(database_url: str, statement: str, **params: Any) -> list[Any]:

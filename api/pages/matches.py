@@ -1,0 +1,52 @@
+"""An initiative's matches in the web client, and the actions of the relationship for its parties."""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import quote
+
+from litestar import Request, get, post
+from litestar.response import Redirect, Template
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from api.deps import EmbedderDep, parse_id
+from api.identity import IdentityDep
+from api.pages.common import BY_KIND, form_values, render, see_other
+from market.errors import DomainError
+from market.matches import service as matches
+from market.matches.pools import CandidatePools
+from market.matches.vectors import model_id
+from market.matches.workflow import STATE_LABELS
+
+ACTIONS = {"contacted": "Manifester mon intérêt", "in_discussion": "Accepter la mise en relation",
+           "partnership": "Marquer comme partenariat", "declined": "Décliner"}
+
+
+@get("/initiatives/{listing_id:str}/rapprochements", include_in_schema=False)
+async def initiative_matches(request: Request[Any, Any, Any], db_session: AsyncSession, pools: CandidatePools,
+                             embedder: EmbedderDep, identity: IdentityDep, listing_id: str) -> Template:
+    initiative_id = parse_id(listing_id, "initiative")
+    page = await matches.for_initiative(db_session, pools, initiative_id, None, limit=10, model=model_id(embedder),
+                                        viewer=identity)
+    by_kind = {kind: [i for i in page.items if i.kind == kind] for kind in ("support_provider", "takeover",
+                                                                             "volunteer_offer")}
+    return render("matches.html", identity, title="Rapprochements", page=page, by_kind=by_kind, kinds_by=BY_KIND,
+                  initiative_id=initiative_id, state_labels=STATE_LABELS, actions=ACTIONS,
+                  error=request.query_params.get("erreur"))
+
+
+@post("/rapprochements/{match_id:str}", include_in_schema=False)
+async def move_match(request: Request[Any, Any, Any], db_session: AsyncSession, embedder: EmbedderDep,
+                     identity: IdentityDep, match_id: str) -> Redirect:
+    values, _ = await form_values(request)
+    back = values.get("retour", "/mon-compte")
+    back = back if back.startswith("/") and not back.startswith("//") else "/mon-compte"
+    if identity is None:
+        return Redirect(path=f"/connexion?suite={back}", status_code=303)
+    try:
+        await matches.move(db_session, parse_id(match_id, "rapprochement"), values.get("status", ""),  # type: ignore[arg-type]
+                           None, actor=identity, model=model_id(embedder))
+    except DomainError as exc:
+        await db_session.rollback()
+        return see_other(f"{back}?erreur={quote(exc.detail)}")
+    return see_other(back)

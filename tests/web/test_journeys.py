@@ -1,0 +1,168 @@
+"""Journeys of the web client's users, in Chromium, with axe-core on every page they reach."""
+
+from __future__ import annotations
+
+import re
+
+import httpx
+from playwright.sync_api import Page, expect
+
+from market.config import Settings
+from tests.web.conftest import check_accessibility
+from tests.factories import initiative, support_provider
+from tests.people import PASSWORD, make_person
+
+
+def publish(base_url: str, admin: dict[str, str], resource: str, listing_id: int) -> None:
+    response = httpx.post(f"{base_url}/api/{resource}/{listing_id}/moderation", json={"action": "publish"},
+                          headers=admin)
+    assert response.status_code == 200, response.text
+
+
+def log_in(page: Page, email: str) -> None:
+    page.goto("/connexion")
+    page.get_by_label("Adresse email").fill(email)
+    page.get_by_label("Mot de passe").fill(PASSWORD)
+    page.get_by_role("button", name="Se connecter").click()
+    expect(page.get_by_role("heading", name="Mon espace")).to_be_visible()
+
+
+def test_public_pages_are_french_and_accessible(page: Page) -> None:
+    for path, name, heading in (("/", "accueil", "La bourse aux initiatives de la transition"),
+                                ("/initiatives", "initiatives", "Initiatives"),
+                                ("/accompagnement", "accompagnement", "Accompagnement"),
+                                ("/reprises", "reprises", "Reprises d'activité"),
+                                ("/mecenat", "mecenat", "Mécénat de compétences"),
+                                ("/connexion", "connexion", "Se connecter"),
+                                ("/inscription", "inscription", "Créer un compte"),
+                                ("/accessibilite", "accessibilite", "Déclaration d'accessibilité")):
+        response = page.goto(path)
+        assert response is not None and response.status == 200, path
+        assert page.locator("html").get_attribute("lang") == "fr"
+        expect(page.get_by_role("heading", level=1)).to_have_text(heading)
+        check_accessibility(page, name)
+    response = page.goto("/cette-page-n-existe-pas")
+    assert response is not None and response.status == 404
+    expect(page.get_by_role("heading", level=1)).to_have_text("Introuvable")
+    check_accessibility(page, "introuvable")
+
+
+def test_search_by_territory_and_text_is_a_shareable_url(page: Page, web_server: str,
+                                                         web_settings: Settings) -> None:
+    admin = make_person(web_settings, "admin").headers
+    for title, commune in (("Épicerie solidaire du Pays d'Héricourt", "70285"),
+                           ("Ressourcerie de Montbéliard", "25388")):
+        created = httpx.post(f"{web_server}/api/initiatives", json=initiative(title=title, commune=commune),
+                             headers=admin)
+        assert created.status_code == 201, created.text
+        publish(web_server, admin, "initiatives", created.json()["id"])
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.goto("/initiatives")
+    page.get_by_label("Recherche plein texte").fill("épicerie")
+    page.get_by_label("Territoire").fill("70")
+    page.get_by_role("button", name="Afficher les résultats").click()
+    expect(page.get_by_role("heading", name=re.compile("^1 résultat$"))).to_be_visible()
+    expect(page.get_by_role("link", name="Épicerie solidaire du Pays d'Héricourt")).to_be_visible()
+    shared = page.url
+    assert "q=%C3%A9picerie" in shared and "territory=70" in shared
+    check_accessibility(page, "recherche")
+    other = page.context.new_page()
+    other.goto(shared)  # the same search, restored from the URL alone
+    expect(other.get_by_label("Recherche plein texte")).to_have_value("épicerie")
+    expect(other.get_by_role("heading", name=re.compile("^1 résultat$"))).to_be_visible()
+    expect(page.locator("#carte .leaflet-interactive")).to_have_count(1)  # the result's marker
+    assert errors == []
+
+
+def test_a_form_error_keeps_what_was_typed_and_says_it_at_the_field(page: Page, web_settings: Settings) -> None:
+    leader = make_person(web_settings, "project_leader")
+    assert leader.email
+    log_in(page, leader.email)
+    page.goto("/initiatives/nouvelle")
+    page.get_by_label("Titre (obligatoire)").fill("Jardin partagé des Près")
+    page.get_by_label("Description (obligatoire)").fill("Trop court")
+    page.get_by_label("Code INSEE de la commune (obligatoire)").fill("70310")
+    page.get_by_role("button", name="Envoyer pour relecture").click()
+    expect(page.get_by_role("heading", name=re.compile("Le formulaire contient"))).to_be_visible()
+    expect(page.get_by_label("Titre (obligatoire)")).to_have_value("Jardin partagé des Près")
+    expect(page.get_by_label("Code INSEE de la commune (obligatoire)")).to_have_value("70310")
+    field_error = page.locator("#description-erreur")
+    expect(field_error).to_contain_text("trop court")
+    assert page.get_by_label("Description (obligatoire)").get_attribute("aria-invalid") == "true"
+    check_accessibility(page, "formulaire-erreur")
+
+
+def test_leader_lists_an_initiative_and_a_provider_accepts_the_match(page: Page, web_server: str,
+                                                                    web_settings: Settings) -> None:
+    admin = make_person(web_settings, "admin").headers
+    provider_member = make_person(web_settings, "support_member")
+    offer = httpx.post(f"{web_server}/api/support-providers",
+                       json=support_provider(name="France Active Franche-Comté", area={"departments": ["70"]}),
+                       headers=provider_member.headers)
+    assert offer.status_code == 201, offer.text
+    publish(web_server, admin, "support-providers", offer.json()["id"])
+
+    # the leader registers in the browser, creates an organisation, lists an initiative (keyboard only)
+    page.goto("/inscription")
+    page.get_by_label("Adresse email").fill("porteuse@example.org")
+    page.get_by_label("Nom affiché").fill("Camille")
+    page.get_by_label("Mot de passe (obligatoire)", exact=True).fill(PASSWORD)
+    page.get_by_label("Le même mot de passe, encore une fois").fill(PASSWORD)
+    page.get_by_role("button", name="Créer mon compte").click()
+    expect(page.get_by_role("status")).to_contain_text("Bienvenue")
+    page.get_by_label("Nom de l'organisation").fill("Collectif des Près")
+    page.get_by_label("Type d'organisation").select_option("initiative_group")
+    page.get_by_label("Mon rôle").select_option("project_leader")
+    page.get_by_role("button", name="Créer l'organisation").click()
+    check_accessibility(page, "mon-espace")
+    page.goto("/initiatives/nouvelle")
+    page.get_by_label("Titre (obligatoire)").focus()
+    page.keyboard.type("Épicerie solidaire des Près")
+    page.keyboard.press("Tab")
+    page.keyboard.type("Une épicerie solidaire tenue par des bénévoles, qui cherche un accompagnement "
+                       "pour se structurer et trouver un local.")
+    page.keyboard.press("Tab")
+    page.keyboard.type("70310")
+    for code in ("food",):
+        page.locator(f"input[name=themes][value={code}]").focus()
+        page.keyboard.press("Space")
+    for name, value in (("maturity", "emergence"), ("economic_purpose", "non_profit"),
+                        ("org_form", "association"), ("stance", "alternative")):
+        select = page.locator(f"select[name={name}]")
+        select.focus()
+        while select.input_value() != value:  # the keyboard alone: arrows through the choices
+            page.keyboard.press("ArrowDown")
+    for code in ("business_model", "legal_structuring"):
+        page.locator(f"input[name=needs][value={code}]").focus()
+        page.keyboard.press("Space")
+    page.get_by_label("Nom (obligatoire)", exact=True).focus()
+    page.keyboard.type("Camille")
+    page.keyboard.press("Tab")
+    page.keyboard.type("camille@example.org")
+    page.get_by_role("button", name="Envoyer pour relecture").focus()
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("status")).to_contain_text("attend la relecture")
+    initiative_id = int(page.url.split("/initiatives/")[1].split("?")[0])
+    check_accessibility(page, "initiative-en-attente")
+
+    publish(web_server, admin, "initiatives", initiative_id)
+    page.goto(f"/initiatives/{initiative_id}/rapprochements")
+    card = page.locator("li.card", has_text="France Active Franche-Comté")
+    expect(card).to_be_visible()
+    expect(card.get_by_text("Pourquoi :")).to_be_visible()
+    check_accessibility(page, "rapprochements")
+    card.get_by_label("Faire avancer ce rapprochement").select_option("contacted")
+    card.get_by_role("button", name="Valider").click()
+    expect(page.locator("li.card", has_text="France Active Franche-Comté")).to_contain_text("contact pris")
+
+    other = page.context.browser.new_context(base_url=web_server).new_page()  # type: ignore[union-attr]
+    assert provider_member.email
+    log_in(other, provider_member.email)
+    other.goto(f"/initiatives/{initiative_id}/rapprochements")
+    their_card = other.locator("li.card", has_text="France Active Franche-Comté")
+    their_card.get_by_label("Faire avancer ce rapprochement").select_option("in_discussion")
+    their_card.get_by_role("button", name="Valider").click()
+    expect(other.locator("li.card", has_text="France Active Franche-Comté")).to_contain_text("camille@example.org")
+    page.reload()
+    expect(page.locator("li.card", has_text="France Active Franche-Comté")).to_contain_text("en discussion")
