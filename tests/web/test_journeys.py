@@ -8,9 +8,9 @@ import httpx
 from playwright.sync_api import Page, expect
 
 from market.config import Settings
-from tests.web.conftest import check_accessibility
 from tests.factories import initiative, support_provider
 from tests.people import PASSWORD, make_person
+from tests.web.conftest import check_accessibility
 
 
 def publish(base_url: str, admin: dict[str, str], resource: str, listing_id: int) -> None:
