@@ -65,6 +65,7 @@ territories: install
 bench: seed
 	$(BIN)/python benchmarks/territory_search.py
 	$(BIN)/python benchmarks/matching.py
+	$(BIN)/python benchmarks/pages.py
 
 # The judged data lives outside the project: EVAL=path/to/shared/eval (default ../shared/eval).
 EVAL ?= ../shared/eval

@@ -21,6 +21,7 @@ PAGES = [
     *listings.KIND_PAGES,
     matches.initiative_matches,
     matches.move_match,
+    matches.my_matches,
 ]
 
 

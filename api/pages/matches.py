@@ -13,6 +13,7 @@ from api.deps import EmbedderDep, parse_id
 from api.identity import IdentityDep
 from api.pages.common import BY_KIND, form_values, render, see_other
 from market.errors import DomainError
+from market.matches import inbox
 from market.matches import service as matches
 from market.matches.pools import CandidatePools
 from market.matches.vectors import model_id
@@ -50,3 +51,14 @@ async def move_match(request: Request[Any, Any, Any], db_session: AsyncSession, 
         await db_session.rollback()
         return see_other(f"{back}?erreur={quote(exc.detail)}")
     return see_other(back)
+
+
+@get("/mes-mises-en-relation", include_in_schema=False)
+async def my_matches(request: Request[Any, Any, Any], db_session: AsyncSession,
+                     identity: IdentityDep) -> Template | Redirect:
+    if identity is None:
+        return Redirect(path="/connexion?suite=/mes-mises-en-relation", status_code=303)
+    items = await inbox.inbox(db_session, identity)
+    by_status = {status: [i for i in items if i.status == status] for status in STATE_LABELS if status != "suggested"}
+    return render("inbox.html", identity, title="Mes mises en relation", by_status=by_status, kinds_by=BY_KIND,
+                  state_labels=STATE_LABELS, actions=ACTIONS, error=request.query_params.get("erreur"))

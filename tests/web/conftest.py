@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, Page, expect, sync_playwright
 
 from market.config import ROOT, Settings
 from tests.conftest import _wipe, suite_settings
@@ -26,6 +26,8 @@ CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
          "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 SCREENSHOTS = ROOT / "var" / "screenshots"
+# A listing is embedded by the model when it is written: on 2 shared cores a page can take seconds.
+expect.set_options(timeout=30_000)
 
 
 @pytest.fixture(scope="session")
@@ -62,7 +64,7 @@ def browser() -> Iterator[Browser]:
 @pytest.fixture()
 def page(web_server: str, web_settings: Settings, browser: Browser) -> Iterator[Page]:
     context = browser.new_context(base_url=web_server, locale="fr-FR")
-    context.set_default_timeout(15_000)
+    context.set_default_timeout(30_000)
     opened = context.new_page()
     yield opened
     context.close()

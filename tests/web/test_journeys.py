@@ -166,3 +166,8 @@ def test_leader_lists_an_initiative_and_a_provider_accepts_the_match(page: Page,
     expect(other.locator("li.card", has_text="France Active Franche-Comté")).to_contain_text("camille@example.org")
     page.reload()
     expect(page.locator("li.card", has_text="France Active Franche-Comté")).to_contain_text("en discussion")
+
+    other.goto("/mes-mises-en-relation")  # the provider's inbox
+    discussing = other.get_by_role("region", name=re.compile("En discussion"))
+    expect(discussing).to_contain_text("Épicerie solidaire des Près")
+    check_accessibility(other, "mes-mises-en-relation")
