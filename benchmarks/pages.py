@@ -8,6 +8,7 @@ var/bourse.sqlite3 with the demo data that `make run` loads). Prints p50 / p95 /
 from __future__ import annotations
 
 import argparse
+import logging
 import statistics
 import sys
 import time
@@ -19,6 +20,8 @@ from litestar.testing import TestClient
 from tqdm import tqdm
 
 from api.app import create_app
+
+logging.getLogger("httpx").setLevel(logging.WARNING)
 from market.config import Settings
 
 
