@@ -8,7 +8,7 @@ from pathlib import Path
 from litestar.contrib.jinja import JinjaTemplateEngine
 from litestar.template.config import TemplateConfig
 
-from api.pages import accounts, home, listings, matches
+from api.pages import accounts, home, listings, matches, pledges
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 
@@ -22,6 +22,9 @@ PAGES = [
     matches.initiative_matches,
     matches.move_match,
     matches.my_matches,
+    pledges.pledge_form,
+    pledges.pledge,
+    pledges.pay_in_test_mode,
 ]
 
 

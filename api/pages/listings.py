@@ -20,6 +20,7 @@ from market.config import Settings
 from market.errors import DomainError, NotAuthenticated
 from market.listings import service as listings
 from market.listings.schemas import InitiativeCreate
+from market.pledges import service as pledges
 from market.vocabulary import LABELS
 
 FILTER_LISTS = {"theme": "theme", "maturity": "maturity", "economic_purpose": "economic_purpose",
@@ -140,11 +141,15 @@ def kind_pages(kind: WebKind) -> list[HTTPRouteHandler]:
                       page=query.page, pages=pages, base_query=_without_page(request))
 
     @get(f"/{kind.path}/{{listing_id:str}}", include_in_schema=False, name=f"{kind.path}-read")
-    async def read(request: Request[Any, Any, Any], db_session: AsyncSession, identity: IdentityDep,
-                   listing_id: str) -> Template:
+    async def read(request: Request[Any, Any, Any], db_session: AsyncSession, settings: Settings,
+                   identity: IdentityDep, listing_id: str) -> Template:
         item = await listings.read(db_session, kind.spec, parse_id(listing_id, kind.singular), identity)
+        funding = None
+        if kind.spec.kind == "initiative" and item.status == "published":
+            funding = await pledges.funding(db_session, settings, item.id)
         return render("listing.html", identity, title=kind.spec.title(item), kind=kind, listing=kind.spec.to_out(item),
-                      created="nouvelle" in request.query_params, manage=_may_manage(identity, kind, item))
+                      created="nouvelle" in request.query_params, manage=_may_manage(identity, kind, item),
+                      funding=funding)
 
     return [browse, read]
 

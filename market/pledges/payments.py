@@ -74,6 +74,8 @@ class PaymentGateway(Protocol):
 
     def verify_event(self, payload: bytes, signature: str | None) -> dict[str, Any]: ...
 
+    async def pay_with_test_card(self, intent_id: str) -> Intent: ...
+
     async def close(self) -> None: ...
 
 
@@ -115,6 +117,7 @@ class StripeGateway:
 
     def __init__(self, settings: Settings) -> None:
         self.publishable_key = settings.stripe_publishable_key
+        self._client_key_is_test = settings.stripe_secret_key.startswith("sk_test_")
         self._webhook_secret = settings.stripe_webhook_secret
         self._tolerance = settings.stripe_webhook_tolerance
         self._http = stripe.HTTPXClient(timeout=settings.stripe_timeout)
@@ -166,6 +169,16 @@ class StripeGateway:
             options={"idempotency_key": idempotency_key}))
         data = _plain(obj)
         return Refund(id=data["id"], amount=int(data["amount"]), status=data.get("status") or "succeeded")
+
+    async def pay_with_test_card(self, intent_id: str) -> Intent:
+        """What Stripe.js does in the funder's browser, with Stripe's test card: test mode only (a test
+        secret key; the caller also refuses it in production)."""
+        if not self._client_key_is_test:
+            raise PaymentRefused("la carte de test ne s'utilise qu'avec une clé Stripe de test")
+        await self._call(self._client.v1.payment_intents.update_async(
+            intent_id, params={"payment_method": "pm_card_visa"}))
+        obj = await self._call(self._client.v1.payment_intents.confirm_async(intent_id))
+        return intent_from(_plain(obj))
 
     def verify_event(self, payload: bytes, signature: str | None) -> dict[str, Any]:
         try:

@@ -20,7 +20,14 @@ from playwright.sync_api import Browser, Page, expect, sync_playwright
 from market.config import ROOT, Settings
 from tests.conftest import _wipe, suite_settings
 from tests.helpers import run
-from tests.stripe_fixtures import free_port, stop, wait_for_port
+from tests.stripe_fixtures import (
+    PUBLISHABLE,
+    STRIPE_SECRET,
+    WEBHOOK_SECRET,
+    free_port,
+    stop,
+    wait_for_port,
+)
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -37,9 +44,12 @@ def web_settings(database_url: str) -> Settings:
 
 
 @pytest.fixture(scope="session")
-def web_server(web_settings: Settings) -> Iterator[str]:
+def web_server(web_settings: Settings, localstripe: str) -> Iterator[str]:
+    """The app as `make run` serves it, with Stripe's test mode on the fake Stripe server."""
     port = free_port()
     env = {**os.environ, "BOURSE_ENV": "test", "DATABASE_URL": web_settings.database_url, "AUTO_PUBLISH": "false",
+           "STRIPE_API_BASE": localstripe, "STRIPE_SECRET_KEY": STRIPE_SECRET, "STRIPE_PUBLISHABLE_KEY": PUBLISHABLE,
+           "STRIPE_WEBHOOK_SECRET": WEBHOOK_SECRET,
            "SECRET_KEY": web_settings.secret_key, "ARGON2_PROFILE": "cheapest", "LOG_LEVEL": "WARNING",
            "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1"}
     process = subprocess.Popen([sys.executable, "-m", "uvicorn", "--factory", "api.app:create_app", "--host",

@@ -12,6 +12,8 @@ from tests.factories import initiative, support_provider
 from tests.people import PASSWORD, make_person
 from tests.web.conftest import check_accessibility
 
+pytest_plugins = ("tests.stripe_fixtures",)  # localstripe, for the pledge journey
+
 
 def publish(base_url: str, admin: dict[str, str], resource: str, listing_id: int) -> None:
     response = httpx.post(f"{base_url}/api/{resource}/{listing_id}/moderation", json={"action": "publish"},
@@ -171,3 +173,28 @@ def test_leader_lists_an_initiative_and_a_provider_accepts_the_match(page: Page,
     discussing = other.get_by_role("region", name=re.compile("En discussion"))
     expect(discussing).to_contain_text("Épicerie solidaire des Près")
     check_accessibility(other, "mes-mises-en-relation")
+
+
+def test_a_funder_pledges_ten_euros_in_test_mode_and_the_bar_moves(page: Page, web_server: str,
+                                                                   web_settings: Settings) -> None:
+    admin = make_person(web_settings, "admin").headers
+    created = httpx.post(f"{web_server}/api/initiatives", json=initiative(funding_goal_cents=100_000),
+                         headers=admin)
+    assert created.status_code == 201, created.text
+    initiative_id = created.json()["id"]
+    publish(web_server, admin, "initiatives", initiative_id)
+    page.goto(f"/initiatives/{initiative_id}")
+    expect(page.get_by_role("progressbar", name="Financement")).to_have_attribute("aria-valuenow", "0")
+    page.get_by_role("link", name="Soutenir cette initiative").click()
+    check_accessibility(page, "don")
+    page.get_by_label("Montant en euros (obligatoire)").fill("10")
+    page.get_by_label("Adresse email (pour le reçu) (obligatoire)").fill("donatrice@example.org")
+    page.get_by_label("Nom affiché").fill("Dominique")
+    page.get_by_role("button", name="Continuer vers le paiement").click()
+    expect(page.get_by_role("heading", name="Payer votre don")).to_be_visible()
+    check_accessibility(page, "paiement")
+    page.get_by_role("button", name="Payer avec la carte de test").click()
+    expect(page.get_by_text("10,00")).to_be_visible()  # the receipt page
+    page.goto(f"/initiatives/{initiative_id}")
+    expect(page.get_by_text("10,00 € promis")).to_be_visible()
+    expect(page.get_by_role("progressbar", name="Financement")).to_have_attribute("aria-valuenow", "1")
