@@ -19,7 +19,7 @@ from market.access import signed_in
 from market.config import Settings
 from market.errors import DomainError, NotAuthenticated
 from market.listings import service as listings
-from market.listings.schemas import InitiativeCreate
+from market.listings.schemas import InitiativeCreate, VolunteerOfferCreate
 from market.pledges import service as pledges
 from market.vocabulary import LABELS
 
@@ -155,3 +155,42 @@ def kind_pages(kind: WebKind) -> list[HTTPRouteHandler]:
 
 
 KIND_PAGES = [handler for kind in WEB_KINDS for handler in kind_pages(kind)]
+
+
+@get("/mecenat/nouvelle", include_in_schema=False)
+async def new_volunteer_offer(identity: IdentityDep) -> Template | Redirect:
+    if identity is None:
+        return Redirect(path="/connexion?suite=/mecenat/nouvelle", status_code=303)
+    return _offer_form(identity, {}, {}, {})
+
+
+def _offer_form(identity: Any, values: dict[str, str], lists: dict[str, list[str]], errors: dict[str, str],
+                status_code: int = 200) -> Template:
+    return render("offer_form.html", identity, status_code=status_code, title="Proposer du mécénat de compétences",
+                  values=values, lists=lists, errors=errors, vocabulary=VOCABULARY)
+
+
+@post("/mecenat/nouvelle", include_in_schema=False)
+async def create_volunteer_offer(request: Request[Any, Any, Any], db_session: AsyncSession, settings: Settings,
+                                 embedder: EmbedderDep, identity: IdentityDep) -> Template | Redirect:
+    values, lists = await form_values(request)
+    body: dict[str, Any] = {
+        "business_name": values.get("business_name", ""), "title": values.get("title", ""),
+        "description": values.get("description", ""), "commune": values.get("commune", ""),
+        "skills": [s.strip() for s in values.get("skills", "").split(",") if s.strip()],
+        "hours": int(values["hours"]) if values.get("hours", "").isdigit() else values.get("hours", ""),
+        "radius_km": int(values["radius_km"]) if values.get("radius_km", "").isdigit() else values.get("radius_km", ""),
+        "remote_ok": values.get("remote_ok") == "oui", "themes": lists.get("themes", []),
+        "contact": {"name": values.get("contact.name", ""), "email": values.get("contact.email", "")},
+    }
+    try:
+        actor = signed_in(identity)
+        data = msgspec.convert(body, VolunteerOfferCreate)
+        item = await listings.create(db_session, BY_KIND["volunteer_offer"].spec, data, settings, actor=actor,
+                                     embedder=embedder)
+    except NotAuthenticated:
+        return Redirect(path="/connexion", status_code=303)
+    except (DomainError, msgspec.ValidationError) as exc:
+        await db_session.rollback()
+        return _offer_form(identity, values, lists, form_errors(exc), status_code=400)
+    return Redirect(path=f"/mecenat/{item.id}?nouvelle=1", status_code=303)

@@ -6,12 +6,13 @@ from typing import Any
 from urllib.parse import quote
 
 from litestar import Request, get, post
+from litestar.handlers import HTTPRouteHandler
 from litestar.response import Redirect, Template
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.deps import EmbedderDep, parse_id
 from api.identity import IdentityDep
-from api.pages.common import BY_KIND, form_values, render, see_other
+from api.pages.common import BY_KIND, WEB_KINDS, WebKind, form_values, render, see_other
 from market.errors import DomainError
 from market.matches import inbox
 from market.matches import service as matches
@@ -62,3 +63,22 @@ async def my_matches(request: Request[Any, Any, Any], db_session: AsyncSession,
     by_status = {status: [i for i in items if i.status == status] for status in STATE_LABELS if status != "suggested"}
     return render("inbox.html", identity, title="Mes mises en relation", by_status=by_status, kinds_by=BY_KIND,
                   state_labels=STATE_LABELS, actions=ACTIONS, error=request.query_params.get("erreur"))
+
+
+def candidate_matches(kind: WebKind) -> HTTPRouteHandler:
+    """The reverse view: the initiatives that match a support provider, takeover or volunteer offer."""
+
+    @get(f"/{kind.path}/{{listing_id:str}}/initiatives", include_in_schema=False, name=f"{kind.path}-initiatives")
+    async def handler(request: Request[Any, Any, Any], db_session: AsyncSession, pools: CandidatePools,
+                      embedder: EmbedderDep, identity: IdentityDep, listing_id: str) -> Template:
+        candidate_id = parse_id(listing_id, kind.singular)
+        page = await matches.for_candidate(db_session, pools, kind.spec.kind, candidate_id,  # type: ignore[arg-type]
+                                           limit=20, model=model_id(embedder), viewer=identity)
+        return render("candidate_matches.html", identity, title="Initiatives qui correspondent", kind=kind,
+                      page=page, candidate_id=candidate_id, state_labels=STATE_LABELS, actions=ACTIONS,
+                      error=request.query_params.get("erreur"))
+
+    return handler
+
+
+CANDIDATE_PAGES = [candidate_matches(kind) for kind in WEB_KINDS if kind.spec.kind != "initiative"]

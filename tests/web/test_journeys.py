@@ -198,3 +198,35 @@ def test_a_funder_pledges_ten_euros_in_test_mode_and_the_bar_moves(page: Page, w
     page.goto(f"/initiatives/{initiative_id}")
     expect(page.get_by_text("10,00 € promis")).to_be_visible()
     expect(page.get_by_role("progressbar", name="Financement")).to_have_attribute("aria-valuenow", "1")
+
+
+def test_a_business_member_posts_a_volunteer_offer_and_sees_the_initiatives_that_match(
+        page: Page, web_server: str, web_settings: Settings) -> None:
+    admin = make_person(web_settings, "admin").headers
+    created = httpx.post(f"{web_server}/api/initiatives",
+                         json=initiative(title="Épicerie solidaire des Glacis", skills_needed=["comptabilité"]),
+                         headers=admin)
+    assert created.status_code == 201, created.text
+    publish(web_server, admin, "initiatives", created.json()["id"])
+    member = make_person(web_settings, "business_member")
+    assert member.email
+    log_in(page, member.email)
+    page.goto("/mecenat/nouvelle")
+    page.get_by_label("Entreprise (obligatoire)").fill("Cabinet Comptable de Belfort")
+    page.get_by_label("Titre de l'offre (obligatoire)").fill("Tenue des comptes pour associations")
+    page.get_by_label("Description (obligatoire)").fill("Nos salariés tiennent la comptabilité d'associations "
+                                                         "et les forment à la clôture des comptes annuels.")
+    page.get_by_label("Compétences offertes (obligatoire)").fill("comptabilité, gestion financière")
+    page.get_by_label("Volume en heures (obligatoire)").fill("40")
+    page.get_by_label("Code INSEE de la commune (obligatoire)").fill("90010")
+    page.get_by_label("Rayon d'intervention en km (obligatoire)").fill("30")
+    page.get_by_label("Nom (obligatoire)", exact=True).fill("Alex Martin")
+    page.get_by_label("Adresse email (obligatoire)").fill("alex@example.org")
+    page.get_by_role("button", name="Envoyer pour relecture").click()
+    expect(page.get_by_role("status")).to_contain_text("attend la relecture")
+    offer_id = int(page.url.split("/mecenat/")[1].split("?")[0])
+    publish(web_server, admin, "volunteer-offers", offer_id)
+    page.goto(f"/mecenat/{offer_id}")
+    page.get_by_role("link", name="Voir les initiatives qui correspondent").click()
+    expect(page.get_by_role("link", name="Épicerie solidaire des Glacis")).to_be_visible()
+    check_accessibility(page, "initiatives-qui-correspondent")
