@@ -10,7 +10,7 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from matching.engine import DEFAULT_FLOOR
+from matching.scoring import DEFAULT_FLOOR
 
 ROOT = Path(__file__).resolve().parent.parent
 DEVELOPMENT_SECRET = "dev-only-secret-change-me"

@@ -19,7 +19,7 @@ from matching.eligibility import RULES, Checked, check
 from matching.pool import Pool, build_pool
 from matching.reasons import describe
 from matching.rules import rule_details
-from matching.scoring import COMPONENTS, SKILL_RANK_DECAY, components, semantic, words_fit
+from matching.scoring import COMPONENTS, DEFAULT_FLOOR, SKILL_RANK_DECAY, components, semantic, words_fit
 from matching.semantic import profile_text
 from matching.skills import best_match
 from matching.types import Candidate, Explanation, Initiative, Match, Ranking, Rule, Unlock, VolunteerOffer
@@ -33,9 +33,6 @@ WEIGHTS: dict[str, float] = {
 }
 RERANK = 50
 NO_MODEL_NOTE = "modèle de langue indisponible : classement sans similarité sémantique des textes"
-# The relevance floor: below this score a facilitator would not make the introduction, so a
-# ranking leaves the match out by default (measured: `python -m matching.evaluate`, calibration).
-DEFAULT_FLOOR = 50
 NOTHING_NOTE = "pas encore de bonne piste : aucune proposition n'atteint le seuil de pertinence"
 
 

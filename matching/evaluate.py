@@ -27,8 +27,9 @@ from tqdm import tqdm
 
 from matching.dataset import Dataset, load_dataset
 from matching.eligibility import check
-from matching.engine import DEFAULT_FLOOR, explain, rank
+from matching.engine import explain, rank
 from matching.pool import Pool, build_pool
+from matching.scoring import DEFAULT_FLOOR
 from matching.semantic import default_model_path, load_embedder, profile_text
 from matching.skill_eval import evaluate_skills, skills_table
 from matching.text import words

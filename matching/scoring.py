@@ -20,6 +20,10 @@ from matching.skills import concept_bits, concepts, served_needs
 from matching.text import content_words, overlap
 from matching.types import Initiative
 
+# The relevance floor: below this score a facilitator would not make the introduction, so a
+# ranking leaves the match out by default (measured: `python -m matching.evaluate`, calibration).
+DEFAULT_FLOOR = 50
+
 COMPONENTS: dict[str, tuple[str, ...]] = {
     "support_provider": ("needs", "themes", "semantic", "words", "proximity", "stage"),
     "takeover": ("needs", "themes", "semantic", "words", "proximity"),

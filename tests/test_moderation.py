@@ -10,9 +10,17 @@ import pytest
 from litestar.testing import TestClient
 
 from market.config import Settings
+from tests.conftest import suite_settings
 from tests.factories import BODIES, RESOURCES, initiative, support_provider
 from tests.helpers import sql
 from tests.people import Person, anonymously, make_person
+
+
+@pytest.fixture()
+def settings(database_url: str) -> Settings:
+    """The suite's settings with no relevance floor: a merge moves every match of the duplicate, and
+    the tests read them from rankings whatever their score."""
+    return suite_settings(database_url, auto_publish=True, match_floor=0)
 
 
 @pytest.fixture()

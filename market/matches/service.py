@@ -37,7 +37,7 @@ from market.matches.schemas import (
 from market.models import Match, utcnow
 from market.vocabulary import CANDIDATE_KINDS, CandidateKind, ListingKind, MatchStatus, MatchTarget, Side
 from matching import types as m
-from matching.engine import DEFAULT_FLOOR
+from matching.scoring import DEFAULT_FLOOR
 
 PAIR = ("initiative_id", "candidate_kind", "candidate_id")
 REFRESHED = ("score", "components", "reasons", "missing", "updated_at")

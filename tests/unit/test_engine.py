@@ -9,9 +9,9 @@ from datetime import timedelta
 import pytest
 
 from matching.eligibility import RULES
-from matching.engine import DEFAULT_FLOOR, NO_MODEL_NOTE, NOTHING_NOTE, explain, rank, rank_initiatives
+from matching.engine import NO_MODEL_NOTE, NOTHING_NOTE, explain, rank, rank_initiatives
 from matching.pool import build_pool
-from matching.scoring import COMPONENTS
+from matching.scoring import COMPONENTS, DEFAULT_FLOOR
 from matching.types import Area
 from tests.unit.profiles import (
     BELFORT,
