@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
 import anyio
@@ -17,6 +18,7 @@ from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import SwaggerRenderPlugin
 from litestar.static_files import create_static_files_router
 
+from api.bodies import guard_request
 from api.controllers.accounts import (
     LOGIN_STORE,
     AuthController,
@@ -31,6 +33,7 @@ from api.controllers.moderation import ModerationController
 from api.controllers.pledges import PLEDGE_HANDLERS
 from api.controllers.reference import get_vocabulary, search_territories
 from api.deps import provide_embedder, provide_payments, provide_pools, provide_settings, provide_territory_index
+from api.errors import database_unavailable
 from api.identity import provide_identity
 from api.pages import PAGES, template_config
 from api.pages.accounts import account_pages
@@ -44,6 +47,7 @@ from market.matches.pools import CandidatePools
 from market.pledges.payments import StripeGateway
 from matching.semantic import load_embedder
 
+log = logging.getLogger("bourse.app")
 STATIC = Path(__file__).parent / "static"
 VENDOR = "/static/vendor/swagger-ui-dist"
 
@@ -66,7 +70,12 @@ def create_app(settings: Settings | None = None) -> Litestar:
         app.state.embedder = await anyio.to_thread.run_sync(load_embedder, settings.embedding_model)
 
     async def forget_expired_sessions(app: Litestar) -> None:
-        await sessions.delete_expired()
+        try:
+            await sessions.delete_expired()
+        except Exception as exc:  # the database may be down at start: serve 503s, not a crash loop
+            if not database_unavailable(exc):
+                raise
+            log.warning("database unavailable at start-up (%s): expired sessions kept", type(exc).__name__)
 
     async def close_payments(app: Litestar) -> None:
         await app.state.payments.close()
@@ -91,6 +100,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         template_config=template_config(),
         plugins=[SQLAlchemyPlugin(config=db_config)],
         middleware=[csrf_middleware(settings), DefineMiddleware(SessionMiddleware, backend=sessions)],
+        before_request=guard_request,
         before_send=[security_headers],
         stores={
             "rate_limit": SQLAlchemyStore(db_config, model=StoreItem, namespace="rate_limit"),

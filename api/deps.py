@@ -50,13 +50,14 @@ def provide_payments(state: State) -> PaymentGateway:
 
 
 def parse_id(raw: str, label: str) -> int:
-    """Path ids are positive integers; anything else names the parameter in a 400 or is a 404."""
-    if not raw.isdigit():
-        raise InvalidField("identifiant entier positif attendu", field="id", source="path")
-    value = int(raw)
-    if not 1 <= value <= MAX_ID:
-        raise NotFound(f"{label} {raw} introuvable")
-    return value
+    """Path ids are positive integers in ASCII digits ("²", "①", "١" are not ids: a 400 naming the
+    parameter); an id beyond the columns' range (however many digits) is a 404."""
+    if not (raw.isascii() and raw.isdigit()):
+        raise InvalidField("identifiant entier positif attendu (chiffres 0 à 9)", field="id", source="path")
+    digits = raw.lstrip("0")
+    if not digits or len(digits) > len(str(MAX_ID)) or int(digits) > MAX_ID:
+        raise NotFound(f"{label} {raw[:20]}{'…' if len(raw) > 20 else ''} introuvable")
+    return int(digits)
 
 
 T = TypeVar("T")

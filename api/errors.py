@@ -8,7 +8,8 @@ from typing import Any
 
 from litestar import Request, Response
 from litestar.exceptions import HTTPException, ValidationException
-from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
+from sqlalchemy.exc import DBAPIError, IntegrityError, InterfaceError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 
 from market.errors import DomainError
 
@@ -28,8 +29,23 @@ TITLES = {
     503: "Service indisponible",
 }
 # msgspec/Litestar messages, said in French.
-_MESSAGES = [
-    (re.compile(r"Expected `([^`]+)`, got `([^`]+)`"), r"type attendu : \1, reçu : \2"),
+_TYPES = {"bool": "vrai ou faux (true ou false)", "int": "un nombre entier", "float": "un nombre",
+          "str": "un texte", "array": "une liste", "object": "un objet"}
+
+
+def _expected(match: re.Match[str]) -> str:
+    wanted = [_TYPES.get(name.strip()) for name in match.group(1).split("|") if name.strip() != "null"]
+    if wanted and all(wanted):
+        return f"doit être {' ou '.join(w for w in wanted if w)}"
+    return f"type attendu : {match.group(1)}, reçu : {match.group(2)}"
+
+
+_MESSAGES: list[tuple[re.Pattern[str], Any]] = [
+    (re.compile(r"^'data'$"), "corps de la requête manquant : un objet JSON est attendu"),
+    (re.compile(r"^CSRF token verification failed$"),
+     "jeton CSRF absent ou invalide : renvoyez la valeur du cookie « csrftoken » dans l'en-tête X-CSRFToken "
+     "(ou utilisez un jeton d'API : Authorization: Bearer …)"),
+    (re.compile(r"Expected `([^`]+)`, got `([^`]+)`"), _expected),
     (re.compile(r"Invalid enum value '(.*)'"), r"code inconnu : « \1 »"),
     (re.compile(r"Object contains unknown field `(.+)`"), r"champ inconnu : « \1 »"),
     (re.compile(r"Object missing required field `(.+)`"), r"champ obligatoire manquant : « \1 »"),
@@ -123,15 +139,37 @@ def problem_response(request: Request, exc: Exception) -> Response:
         return problem(request, exc.status_code, _french(str(detail)), headers=exc.headers)
     if isinstance(exc, IntegrityError):
         return problem(request, 409, "la modification contredit une donnée déjà enregistrée")
-    if isinstance(exc, OperationalError | DBAPIError) and _is_unavailable(exc):
-        log.error("database unavailable on %s %s: %s", request.method, request.url.path, type(exc.orig).__name__)
-        return problem(request, 503, "la base de données ne répond pas", headers={"Retry-After": "5"})
+    if database_unavailable(exc):
+        cause = type(exc.orig if isinstance(exc, DBAPIError) else exc).__name__
+        log.error("database unavailable on %s %s: %s", request.method, request.url.path, cause)
+        return problem(request, 503, "la base de données ne répond pas : réessayez dans quelques secondes",
+                       headers={"Retry-After": RETRY_AFTER})
     log.exception("unexpected error on %s %s", request.method, request.url.path)
     return problem(request, 500, "erreur interne : l'incident est enregistré")
 
 
-def _is_unavailable(exc: DBAPIError) -> bool:
-    return exc.connection_invalidated or isinstance(exc, OperationalError)
+RETRY_AFTER = "5"
+_DATABASE_MODULES = ("sqlalchemy.", "asyncpg.", "aiosqlite.")
 
 
-EXCEPTION_HANDLERS = {Exception: problem_response}
+def database_unavailable(exc: BaseException) -> bool:
+    """The database cannot be reached: lost mid-query, or the pool cannot connect (a refused or
+    timed-out connection is an OSError raised from the driver, not a DBAPIError), or the pool is
+    exhausted."""
+    if isinstance(exc, DBAPIError):
+        return exc.connection_invalidated or isinstance(exc, OperationalError | InterfaceError)
+    if isinstance(exc, PoolTimeout):
+        return True
+    if isinstance(exc, OSError | TimeoutError):
+        return _raised_from_driver(exc)
+    return False
+
+
+def _raised_from_driver(exc: BaseException) -> bool:
+    tb = exc.__traceback__
+    while tb is not None:
+        if str(tb.tb_frame.f_globals.get("__name__", "")).startswith(_DATABASE_MODULES):
+            return True
+        tb = tb.tb_next
+    return False
+

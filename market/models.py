@@ -116,6 +116,8 @@ class ListingMixin:
     # the text embedding (float32 bytes), computed when the listing is written, and its model
     embedding: Mapped[bytes | None] = mapped_column(LargeBinary, deferred=True)
     embedding_model: Mapped[str | None] = mapped_column(String(200))
+    # sha256 of the text the embedding was made from: an unchanged text is not embedded again
+    embedding_text_hash: Mapped[str | None] = mapped_column(String(64))
 
     @classmethod
     def _organisation_fk(cls) -> Mapped[int | None]:

@@ -22,8 +22,8 @@ async def main(what: str, force: bool) -> None:
             count = await load_territories(session, force=force)
             print(f"territoires : {count} communes chargées" if count else "territoires : déjà à jour")
         if what in ("demo", "all"):
-            count = await load_demo(session, settings)
-            print(f"démonstration : {count} annonces chargées")
+            summary = await load_demo(session, settings)
+            print(f"démonstration : {summary}")
     await engine.dispose()
     print(f"terminé en {time.perf_counter() - started:.1f} s")
 

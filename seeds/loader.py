@@ -1,9 +1,11 @@
-"""Idempotent loaders: territories (upsert on INSEE/SIREN code) and demo listings (upsert on slug)."""
+"""Idempotent loaders: territories (upsert on INSEE/SIREN code) and demo listings (inserted when missing,
+by slug; never overwritten)."""
 
 from __future__ import annotations
 
 import gzip
 import json
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -11,6 +13,7 @@ import anyio
 import msgspec
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm.attributes import flag_modified
 from tqdm import tqdm
 
 from market.access import SYSTEM
@@ -19,7 +22,8 @@ from market.db import insert_for
 from market.listings import kinds
 from market.listings import service as listings
 from market.listings.spec import KindSpec
-from market.models import Commune, Department, Epci, Organisation, Region
+from market.matches.embeddings import embed_listing
+from market.models import Commune, Department, Epci, ModerationAction, Organisation, Region
 from market.moderation import workflow as moderation
 from matching.semantic import Embedder, load_embedder
 
@@ -32,6 +36,8 @@ DEMO_FILES = {
     "volunteer-offers": "volunteer_offers.json",
 }
 BATCH = 2000
+# the seed publishes a listing just after creating it; a later edit moves updated_at further
+EDIT_SLACK_SECONDS = 1
 
 
 async def upsert(session: AsyncSession, model: type, rows: list[dict[str, Any]], key: str) -> None:
@@ -69,33 +75,95 @@ def _commune_row(c: dict[str, Any]) -> dict[str, Any]:
             "lat": c["lat"], "lon": c["lon"]}
 
 
-async def load_demo(session: AsyncSession, settings: Settings, data_dir: Path = DATA, progress: bool = True) -> int:
-    """Upsert the demo listings, each written as the API writes it: with its text embedding, from
-    the configured model (none when it cannot load)."""
+@dataclass
+class DemoSummary:
+    """What a demo load did: listings inserted, already there as seeded (left alone, their embedding
+    computed only if missing), and skipped because people changed or moderated them."""
+
+    inserted: int = 0
+    unchanged: int = 0
+    skipped: int = 0
+    embedded: int = 0
+    skipped_slugs: list[str] = field(default_factory=list)
+
+    @property
+    def total(self) -> int:
+        return self.inserted + self.unchanged + self.skipped
+
+    def __str__(self) -> str:
+        return (f"{self.inserted} ajoutées, {self.unchanged} déjà présentes ({self.embedded} vecteurs calculés), "
+                f"{self.skipped} laissées telles quelles (modifiées ou modérées depuis)")
+
+
+async def load_demo(session: AsyncSession, settings: Settings, data_dir: Path = DATA,
+                    progress: bool = True) -> DemoSummary:
+    """Insert the demo listings that are missing, each written as the API writes it (with its text
+    embedding, from the configured model; none when it cannot load), and leave the others alone:
+    what people changed, archived, merged or moderated is never overwritten nor re-published."""
     items = [(kinds.BY_RESOURCE[resource], entry) for resource, name in DEMO_FILES.items()
              if (data_dir / name).exists()
              for entry in json.loads((data_dir / name).read_text(encoding="utf-8"))]
-    embedder = await anyio.to_thread.run_sync(load_embedder, settings.embedding_model)
-    desc = "annonces de démonstration" + (" (avec vecteurs)" if embedder else " (sans vecteurs : modèle indisponible)")
-    for spec, entry in tqdm(items, desc=desc, unit=" annonces", disable=not progress):
-        await _upsert_listing(session, spec, entry, settings, embedder)
-    return len(items)
+    summary = DemoSummary()
+    specs = {spec.kind: spec for spec, _ in items}.values()
+    existing = {spec.kind: await _existing(session, spec) for spec in specs}
+    missing = [(spec, entry) for spec, entry in items if entry["slug"] not in existing[spec.kind]]
+    present = [(spec, existing[spec.kind][entry["slug"]]) for spec, entry in items
+               if entry["slug"] in existing[spec.kind]]
+    needs_model = bool(missing) or any(_stale(item, settings) for _, item in present)
+    embedder = await anyio.to_thread.run_sync(load_embedder, settings.embedding_model) if needs_model else None
+    desc = "annonces de démonstration" + (" (avec vecteurs)" if embedder else " (sans vecteurs)")
+    for spec, entry in tqdm(missing, desc=desc, unit=" annonces", disable=not progress or not missing):
+        await _insert_listing(session, spec, entry, settings, embedder)
+        summary.inserted += 1
+    for spec, item in present:
+        if await _changed_by_people(session, spec, item):
+            summary.skipped += 1
+            summary.skipped_slugs.append(item.slug)
+            continue
+        summary.unchanged += 1
+        if embedder is not None and _stale(item, settings):
+            await embed_listing(session, spec.kind, item, embedder)
+            flag_modified(item, "updated_at")  # written as it is: a vector is no edit
+            summary.embedded += 1
+    await session.flush()
+    return summary
 
 
-async def _upsert_listing(session: AsyncSession, spec: KindSpec, entry: dict[str, Any], settings: Settings,
+async def _existing(session: AsyncSession, spec: KindSpec) -> dict[str, Any]:
+    rows = await session.scalars(select(spec.model))
+    return {row.slug: row for row in rows.unique().all()}
+
+
+def _stale(item: Any, settings: Settings) -> bool:
+    """An untouched demo listing without a vector of a model that is configured (the hash tells
+    embed_listing whether the text itself changed)."""
+    return bool(settings.embedding_model) and (item.embedding_model is None or item.embedding_text_hash is None)
+
+
+async def _changed_by_people(session: AsyncSession, spec: KindSpec, item: Any) -> bool:
+    """Not published, or moved by anyone but the system, or edited after its publication."""
+    if item.status != "published":
+        return True
+    by_people = await session.scalar(
+        select(func.count()).select_from(ModerationAction).where(
+            ModerationAction.listing_kind == spec.kind, ModerationAction.listing_id == item.id,
+            ModerationAction.actor_role.is_distinct_from("system"),
+        )
+    )
+    if by_people:
+        return True
+    published, updated = item.published_at, item.updated_at
+    return bool(published and updated and (updated - published).total_seconds() > EDIT_SLACK_SECONDS)
+
+
+async def _insert_listing(session: AsyncSession, spec: KindSpec, entry: dict[str, Any], settings: Settings,
                           embedder: Embedder | None) -> None:
     entry = dict(entry)
     slug = entry.pop("slug")
     organisation = await _organisation(session, entry.pop("organisation", None))
-    existing = await session.scalar(select(spec.model.id).where(spec.model.slug == slug))
-    if existing is None:
-        item = await listings.create(session, spec, msgspec.convert(entry, spec.create), settings, actor=SYSTEM,
-                                     slug=slug, organisation_id=organisation.id if organisation else None,
-                                     embedder=embedder)
-    else:
-        item = await listings.update(session, spec, existing, msgspec.convert(entry, spec.update), actor=SYSTEM,
-                                     embedder=embedder)
-        item.organisation_id = organisation.id if organisation else None
+    item = await listings.create(session, spec, msgspec.convert(entry, spec.create), settings, actor=SYSTEM,
+                                 slug=slug, organisation_id=organisation.id if organisation else None,
+                                 embedder=embedder)
     if item.status != "published":
         moderation.change(session, spec.kind, item, "published", action="publish", actor=SYSTEM,
                           reason="données de démonstration")
@@ -106,10 +174,8 @@ async def _organisation(session: AsyncSession, data: dict[str, Any] | None) -> O
     if not data:
         return None
     organisation = await session.scalar(select(Organisation).where(Organisation.slug == data["slug"]))
-    if organisation is None:
+    if organisation is None:  # an existing one is left as its members made it
         organisation = Organisation(slug=data["slug"], name=data["name"], kind=data["kind"], siren=data.get("siren"))
         session.add(organisation)
-    else:
-        organisation.name, organisation.kind = data["name"], data["kind"]
-    await session.flush()
+        await session.flush()
     return organisation

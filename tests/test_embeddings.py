@@ -118,6 +118,9 @@ def test_embeddings_are_computed_at_write_off_the_loop_and_never_per_request(
     client.get("/api/initiatives", params={"q": "épicerie"})
     assert len(counting.texts) == 4  # reading, ranking, explaining and moving matches embed nothing
 
+    contact = {"name": "Camille Martin", "email": "camille@example.org"}
+    client.patch(f"/api/support-providers/{provider_id}", json={"contact": contact})
+    assert len(counting.texts) == 4  # a field the embedded text does not hold: its hash is unchanged
     client.patch(f"/api/support-providers/{provider_id}", json={"name": "Incubateur de l'économie sociale"})
     assert len(counting.texts) == 5 and counting.texts[-1].startswith("Incubateur de l'économie sociale")
     client.delete(f"/api/support-providers/{provider_id}")
@@ -152,7 +155,7 @@ def test_vectors_of_another_model_are_not_mixed_in(
 def test_demo_data_is_seeded_with_embeddings(client: TestClient, settings: Settings) -> None:
     async def load() -> int:
         async with session_scope(settings) as session:
-            return await load_demo(session, settings, progress=False)
+            return (await load_demo(session, settings, progress=False)).total
 
     count = run(load())
     vectors = stored(settings)

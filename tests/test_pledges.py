@@ -9,7 +9,11 @@ from typing import Any
 import pytest
 import stripe
 from litestar.testing import TestClient
+from sqlalchemy import event
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm import Session
 
+from market.models import Pledge
 from market.pledges.payments import StripeGateway
 from market.pledges.receipts import TAX_RECEIPT_RULE
 from tests.browser import SESSION, as_browser, csrf, login, register
@@ -75,6 +79,31 @@ def test_create_writes_pledge_then_payment_intent(pay_client: TestClient, pay_se
     state = pay_client.get(f"/api/pledges/{body['pledge_id']}").json()
     assert state["status"] == "pending" and state["display_name"] == "Dominique"
     assert "email" not in state and "funder@example.org" not in str(state)
+
+
+def test_a_pledge_whose_row_is_rolled_back_leaves_no_payment_intent(pay_client: TestClient, pay_settings):
+    """The database is lost when the pledge commits: Stripe must not have been asked for an intent
+    (before, the intent was made first and the commit failed after it: a PaymentIntent for no pledge)."""
+    recorder = RecordingGateway(StripeGateway(pay_settings))
+    pay_client.app.state.payments = recorder
+    item = new_initiative(pay_client)
+    failures: list[int] = []
+
+    def lose_the_database(session: Session) -> None:
+        if not failures and any(isinstance(row, Pledge) for row in session.identity_map.values()):
+            failures.append(1)
+            raise OperationalError("COMMIT", {}, ConnectionResetError("the server closed the connection"))
+
+    event.listen(Session, "before_commit", lose_the_database)
+    try:
+        response = new_pledge(pay_client, item["id"])
+    finally:
+        event.remove(Session, "before_commit", lose_the_database)
+    assert failures and response.status_code == 503 and response.headers["Retry-After"], response.text
+    assert pledge_rows(pay_settings.database_url) == 0
+    assert [name for name, _ in recorder.calls] == []
+    assert new_pledge(pay_client, item["id"]).status_code == 201  # the next one goes through
+    assert [name for name, _ in recorder.calls] == ["create_intent"]
 
 
 def test_paid_pledge_is_counted_mailed_and_has_a_receipt(pay_client: TestClient, pay_settings, sdk, mailbox: Mailbox):

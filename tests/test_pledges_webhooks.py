@@ -93,6 +93,33 @@ def test_forged_unsigned_and_stale_signatures_are_refused(pay_client: TestClient
     assert status(pay_client, pledge_id)["status"] == "succeeded"
 
 
+def test_signed_but_malformed_events_are_refused_logged_and_leave_nothing(pay_client: TestClient, pay_settings,
+                                                                          sdk, caplog: pytest.LogCaptureFixture):
+    initiative_id, pledge_id, succeeded = paid_pledge(pay_client, sdk)
+    intent = succeeded["data"]["object"]
+    malformed = {
+        "an array": [succeeded],
+        "a string": "evt_1",
+        "a number id": {**succeeded, "id": 12},
+        "no data.object": {**succeeded, "data": {"object": [intent]}},
+        "a string amount": {**succeeded, "id": "evt_amount", "data": {"object": {**intent, "amount": "quinze"}}},
+        "an object without id": {**succeeded, "id": "evt_no_id",
+                                 "data": {"object": {k: v for k, v in intent.items() if k != "id"}}},
+        "metadata as a list": {**succeeded, "id": "evt_metadata", "data": {"object": {**intent, "metadata": ["x"]}}},
+    }
+    caplog.set_level("WARNING", logger="bourse.pledges")
+    for name, body in malformed.items():  # each a 500 before, that Stripe would retry for three days
+        payload = json.dumps(body).encode()
+        response = pay_client.post("/api/stripe/webhook", content=payload, headers=signed(payload))
+        assert response.status_code == 400, (name, response.text)
+        assert response.json()["field"] == "body" and "mal formé" in response.json()["detail"], name
+    assert sum("malformed" in r.getMessage() or "refused" in r.getMessage() for r in caplog.records) == len(malformed)
+    assert events_stored(pay_settings.database_url) == 0
+    assert status(pay_client, pledge_id)["status"] == "pending" and raised(pay_client, initiative_id) == 0
+    assert deliver(pay_client, succeeded).status_code == 200  # the real one still applies
+    assert status(pay_client, pledge_id)["status"] == "succeeded"
+
+
 # --- each event once -----------------------------------------------------------------------
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Annotated
 
 from litestar import Controller, Request, Response, get, post
@@ -18,7 +19,7 @@ from market.pledges import refunds
 from market.pledges import service as pledges
 from market.pledges import webhooks as stripe_events
 from market.pledges.mailer import send_receipts
-from market.pledges.payments import BadSignature, PaymentGateway
+from market.pledges.payments import BadSignature, MalformedEvent, PaymentGateway
 from market.pledges.receipts import page_html
 from market.pledges.schemas import (
     FundingOut,
@@ -31,6 +32,7 @@ from market.pledges.schemas import (
     WebhookAck,
 )
 
+log = logging.getLogger("bourse.pledges")
 STRIPE_DOWN = {202: ResponseSpec(data_container=PledgeStarted, description=(
     "Stripe n'a pas répondu : la promesse est gardée en attente (`client_secret` nul, `detail` l'explique) ; "
     "`retry_url` prépare de nouveau le paiement"))}
@@ -51,7 +53,7 @@ class PledgeController(Controller):
     async def create(self, db_session: AsyncSession, settings: Settings, payments: PaymentGateway,
                      listing_id: str, data: PledgeCreate, body: bytes) -> Response[PledgeStarted]:
         started = await pledges.create(db_session, payments, settings, parse_id(listing_id, "initiative"),
-                                       strict_body(body, PledgeCreate))
+                                       strict_body(body, PledgeCreate), commit=db_session.commit)
         return _started(started)
 
     @post("/api/pledges/{pledge_id:str}/payment", status_code=201, responses=STRIPE_DOWN,
@@ -79,7 +81,13 @@ class PledgeController(Controller):
         except BadSignature:
             raise InvalidField("signature Stripe absente, fausse ou hors du délai de tolérance",
                                field="Stripe-Signature", source="header") from None
-        applied = await stripe_events.handle(db_session, event)
+        except MalformedEvent as exc:
+            log.warning("signed stripe payload refused: %s", exc)
+            raise InvalidField(f"événement Stripe mal formé : {exc}", field="body") from None
+        try:
+            applied = await stripe_events.handle(db_session, event)
+        except MalformedEvent as exc:  # rolled back: nothing of it is kept
+            raise InvalidField(f"événement Stripe mal formé : {exc}", field="body") from None
         task = None
         if applied.newly_settled:  # mailed after the response, so after the commit
             factory = async_sessionmaker(db_engine, expire_on_commit=False)

@@ -3,6 +3,7 @@ with the model that made them. Ranking reads them and never embeds."""
 
 from __future__ import annotations
 
+import hashlib
 import threading
 from typing import Any
 
@@ -24,10 +25,18 @@ def _encode(embedder: Embedder, text: str) -> list[float]:
 
 
 async def embed_listing(session: AsyncSession, kind: str, item: Any, embedder: Embedder | None) -> None:
-    """Set the listing's embedding from the text the engine embeds for its profile; None without a model."""
+    """Set the listing's embedding from the text the engine embeds for its profile; None without a model.
+    The text's hash is kept with it: when neither the text nor the model changed, nothing is computed."""
     if embedder is None:
-        item.embedding, item.embedding_model = None, None
+        item.embedding, item.embedding_model, item.embedding_text_hash = None, None, None
         return
     text = profile_text(await profile_of(session, kind, item))
+    digest = text_hash(text)
+    if item.embedding_text_hash == digest and item.embedding_model == model_id(embedder):
+        return
     vector = await anyio.to_thread.run_sync(_encode, embedder, text)
-    item.embedding, item.embedding_model = to_bytes(vector), model_id(embedder)
+    item.embedding, item.embedding_model, item.embedding_text_hash = to_bytes(vector), model_id(embedder), digest
+
+
+def text_hash(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()

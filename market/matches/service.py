@@ -12,12 +12,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from market import access
 from market.access import Identity
-from market.db import insert_for
+from market.db import insert_for, rows_changed
 from market.errors import InvalidTransition, NotFound
 from market.listings import kinds
 from market.matches import ranking
@@ -274,7 +274,21 @@ async def move(session: AsyncSession, match_id: int, to: MatchTarget, side: Side
             f"ce rapprochement ne remplit plus les conditions ({failed}) : il peut seulement être décliné",
             field="status",
         )
+    await _claim(session, match, to, side)
     _refresh(match, explanation)
     cooperation.transition(match, to, side)
     await session.flush()
     return _out(match, initiative, candidate, explanation, actor)
+
+
+async def _claim(session: AsyncSession, match: Match, to: MatchTarget, side: Side) -> None:
+    """Move the stored row only if it is still in the state this request read and checked: every
+    transition changes the status, so of two concurrent moves exactly one changes a row (on
+    PostgreSQL the second UPDATE waits for the first's row lock, then finds the new status; on
+    SQLite the writes are serialised) and the other gets a 409, its transaction rolled back."""
+    with session.no_autoflush:
+        changed = await rows_changed(session, update(Match).where(Match.id == match.id, Match.status == match.status)
+                                     .values(status=to).execution_options(synchronize_session=False))
+    if not changed:
+        raise InvalidTransition(
+            "ce rapprochement vient d'être modifié par l'autre partie : relisez-le avant d'agir", field="status")

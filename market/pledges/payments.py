@@ -33,6 +33,11 @@ class BadSignature(Exception):
     """A webhook whose signature is missing, forged or outside the tolerance window."""
 
 
+class MalformedEvent(Exception):
+    """A signed webhook payload that is not a Stripe event of the expected shape (the message says
+    what is wrong and is safe to log: it holds no value of the event)."""
+
+
 @dataclass(frozen=True)
 class Intent:
     """What the services need of a PaymentIntent (from the API or from an event)."""
@@ -105,6 +110,24 @@ def intent_from(obj: Mapping[str, Any]) -> Intent:
         failure_code=error.get("code") if isinstance(error, Mapping) else None,
         created=int(obj.get("created") or 0),
     )
+
+
+def event_from(payload: bytes) -> dict[str, Any]:
+    """The event of a signed payload: an object with a string `id` and `type` and an object `data.object`."""
+    try:
+        event = json.loads(payload)
+    except ValueError:
+        raise MalformedEvent("JSON mal formé") from None
+    if not isinstance(event, dict):
+        raise MalformedEvent("un objet JSON est attendu")
+    if not isinstance(event.get("id"), str) or not event["id"]:
+        raise MalformedEvent("« id » manquant ou non textuel")
+    if not isinstance(event.get("type"), str):
+        raise MalformedEvent("« type » manquant ou non textuel")
+    data = event.get("data")
+    if not isinstance(data, dict) or not isinstance(data.get("object"), dict):
+        raise MalformedEvent("« data.object » manquant ou non objet")
+    return event
 
 
 def _plain(obj: Any) -> dict[str, Any]:
@@ -182,13 +205,11 @@ class StripeGateway:
 
     def verify_event(self, payload: bytes, signature: str | None) -> dict[str, Any]:
         try:
-            stripe.Webhook.construct_event(payload, signature, self._webhook_secret, self._tolerance)
-        except (stripe.SignatureVerificationError, ValueError) as exc:
+            stripe.WebhookSignature.verify_header(payload.decode("utf-8"), signature or "", self._webhook_secret,
+                                                  self._tolerance)
+        except (stripe.SignatureVerificationError, UnicodeDecodeError) as exc:
             raise BadSignature(type(exc).__name__) from None
-        event = json.loads(payload)
-        if not isinstance(event, dict) or not isinstance(event.get("id"), str):
-            raise BadSignature("not an event")
-        return event
+        return event_from(payload)
 
     async def close(self) -> None:
         await self._http.close_async()

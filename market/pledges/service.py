@@ -1,6 +1,8 @@
 """Pledges: write the pledge, prepare its Stripe payment, read it, its receipt and the funding total.
 
-The pledge row is written (`pending`) and flushed before Stripe is called, and the PaymentIntent
+The pledge row is written (`pending`) and committed before Stripe is called (so no PaymentIntent
+is ever made for a row that is then rolled back: a failed commit means Stripe was never asked),
+and the PaymentIntent
 carries an idempotency key derived from the pledge and the pledge id in its metadata. When Stripe
 does not answer, the pledge is kept `pending` (the answer is a 202 that the framework commits) and
 can be prepared again (`retry_payment`) or settled later by `python -m market.cli reconcile`.
@@ -10,6 +12,7 @@ from __future__ import annotations
 
 import logging
 import secrets
+from collections.abc import Awaitable, Callable
 
 from sqlalchemy import case, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -55,7 +58,10 @@ def _clean(value: str | None) -> str | None:
 
 
 async def create(session: AsyncSession, gateway: PaymentGateway, settings: Settings, initiative_id: int,
-                 data: PledgeCreate) -> PledgeStarted:
+                 data: PledgeCreate, *, commit: Callable[[], Awaitable[None]]) -> PledgeStarted:
+    """`commit` makes the pledge row durable (the caller's transaction) before Stripe is called; the
+    intent's id is then written in the caller's next transaction (if that one is lost, the retry and
+    the reconciliation find the intent by the pledge's metadata)."""
     initiative = await _pledgeable(session, initiative_id)
     _check_amount(data.amount_cents, settings)
     pledge = Pledge(
@@ -64,7 +70,8 @@ async def create(session: AsyncSession, gateway: PaymentGateway, settings: Setti
         status="pending", stripe_reference=secrets.token_hex(8), receipt_token=secrets.token_urlsafe(24),
     )
     session.add(pledge)
-    await session.flush()  # the pledge exists (and has its id) before Stripe is called
+    await session.flush()
+    await commit()  # the pledge exists (and has its id) before Stripe is called
     return await _prepare(session, gateway, settings, pledge, initiative, first=True)
 
 

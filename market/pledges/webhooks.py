@@ -19,7 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from market.models import StripeEvent, utcnow
 from market.pledges import states
-from market.pledges.payments import Refund, intent_from, related_id
+from market.pledges.payments import MalformedEvent, Refund, intent_from, related_id
 
 log = logging.getLogger("bourse.pledges")
 
@@ -39,7 +39,11 @@ async def handle(session: AsyncSession, event: dict[str, Any]) -> Applied:
         return Applied("duplicate")
     obj = (event.get("data") or {}).get("object") or {}
     handler = HANDLERS.get(event_type)
-    result = await handler(session, obj) if handler and isinstance(obj, dict) else Applied("ignored")
+    try:
+        result = await handler(session, obj) if handler and isinstance(obj, dict) else Applied("ignored")
+    except (KeyError, TypeError, ValueError, AttributeError) as exc:  # a field missing or of the wrong type
+        log.warning("stripe event %s (%s) malformed: %s", event_id, event_type, type(exc).__name__)
+        raise MalformedEvent(f"l'objet d'un événement {event_type[:100]} n'a pas la forme attendue") from None
     await session.execute(update(StripeEvent).where(StripeEvent.id == event_id)
                           .values(outcome=result.outcome, pledge_id=result.pledge_id)
                           .execution_options(**states.NO_SYNC))
