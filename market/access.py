@@ -31,6 +31,10 @@ class Identity:
     platform_role: str | None = None  # moderator | admin
     memberships: dict[int, str] = field(default_factory=dict)  # organisation id -> role
     via: str = "session"  # session | token | system
+    # False until the address is confirmed: such an account may only log in, confirm, sign out and
+    # erase itself (`signed_in` refuses it everything else), and holds no role meanwhile
+    verified: bool = True
+    token_id: int | None = None  # the API token the request came with (kept when a password changes)
 
     @property
     def is_system(self) -> bool:
@@ -60,7 +64,20 @@ class Identity:
 SYSTEM = Identity(account_id=0, email="", display_name="système", platform_role="system", via="system")
 
 
+UNVERIFIED = ("confirmez d'abord votre adresse email : ouvrez le lien reçu à l'inscription "
+              "(POST /api/auth/confirm/resend pour en recevoir un nouveau)")
+
+
 def signed_in(identity: Identity | None) -> Identity:
+    """A signed-in account whose address is confirmed: 401 when anonymous, 403 when unconfirmed."""
+    identity = any_account(identity)
+    if not identity.verified:
+        raise Forbidden(UNVERIFIED)
+    return identity
+
+
+def any_account(identity: Identity | None) -> Identity:
+    """A signed-in account, confirmed or not: only for reading oneself, confirming, signing out, erasing."""
     if identity is None:
         raise NotAuthenticated("connectez-vous (session ou jeton d'API) pour cette action")
     return identity

@@ -42,7 +42,8 @@ async def create_admin(settings: Settings, email: str, password: str | None) -> 
             return f"compte {existing.id} ({existing.email}) : administrateur"
         if password is None:
             raise DomainError("aucun compte avec cette adresse : un mot de passe est nécessaire pour le créer")
-        account = await accounts.register(session, settings, email, password, platform_role="admin")
+        account = await accounts.register(session, settings, email, password, platform_role="admin",
+                                          verified=True)  # the operator vouches for the address
         return f"compte {account.id} ({account.email}) créé, administrateur"
 
 

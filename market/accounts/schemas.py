@@ -22,6 +22,34 @@ class Register(Body):
     display_name: DisplayName | None = None
 
 
+class Accepted(Out):
+    """The one answer of sign-up and password-reset requests, whether the address has an account or not."""
+
+    detail: str
+
+
+class Confirm(Body):
+    token: Annotated[str, Meta(min_length=1, max_length=200, description="le jeton du lien reçu par email")]
+
+
+class ResetRequest(Body):
+    email: Email
+
+
+class Reset(Body):
+    token: Annotated[str, Meta(min_length=1, max_length=200)]
+    password: Password
+
+
+class PasswordChange(Body):
+    current_password: Annotated[str, Meta(min_length=1, max_length=256)]
+    new_password: Password
+
+
+class Logout(Body):
+    everywhere: bool = False
+
+
 class Login(Body):
     email: Annotated[str, Meta(min_length=3, max_length=254)]
     password: Annotated[str, Meta(min_length=1, max_length=256)]
@@ -39,6 +67,7 @@ class AccountOut(Out):
     platform_role: PlatformRole | None
     created_at: datetime
     last_login_at: datetime | None
+    email_verified: bool = False
 
 
 class Me(Out):
@@ -70,6 +99,21 @@ class TokenOut(Out):
     last_used_at: datetime | None
     expires_at: datetime | None
     revoked_at: datetime | None
+
+
+class SessionOut(Out):
+    """A signed-in browser, by the id of its row (never the cookie's value)."""
+
+    id: str
+    expires_at: datetime
+    current: bool
+
+
+class Credentials(Out):
+    """Everything that signs in as me: browser sessions and API tokens (each revocable)."""
+
+    sessions: list[SessionOut]
+    tokens: list[TokenOut]
 
 
 class TokenCreated(TokenOut, kw_only=True):

@@ -25,7 +25,7 @@ from market.moderation.views import action_out
 def account_out(account: Account) -> AccountOut:
     return AccountOut(id=account.id, email=account.email or "", display_name=account.display_name,
                       platform_role=account.platform_role, created_at=account.created_at,
-                      last_login_at=account.last_login_at)
+                      last_login_at=account.last_login_at, email_verified=account.email_verified_at is not None)
 
 
 def memberships_out(account: Account) -> list[MembershipOut]:
