@@ -20,6 +20,7 @@ from litestar.static_files import create_static_files_router
 from api.controllers.accounts import (
     LOGIN_STORE,
     AuthController,
+    InvitationController,
     MeController,
     OrganisationController,
     PlatformRoleController,
@@ -79,6 +80,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             *PLEDGE_HANDLERS,
             Router(path="/", route_handlers=[AuthController], middleware=[auth_rate_limit(settings)]),
             MeController,
+            InvitationController,
             OrganisationController,
             PlatformRoleController,
             ModerationController,

@@ -23,6 +23,16 @@ ROLE_KINDS: dict[str, frozenset[str]] = {
     "business_member": frozenset({"takeover", "volunteer_offer"}),
     "funder": frozenset(),
 }
+# The member roles each kind of organisation may hold (a business has no project leader)
+KIND_ROLES: dict[str, frozenset[str]] = {
+    "initiative_group": frozenset({"project_leader", "funder"}),
+    "support_structure": frozenset({"support_member", "funder"}),
+    "ess_enterprise": frozenset({"project_leader", "business_member", "support_member", "funder"}),
+    "business": frozenset({"business_member", "funder"}),
+    "public_body": frozenset({"support_member", "funder"}),
+}
+
+
 @dataclass(frozen=True)
 class Identity:
     account_id: int
@@ -35,6 +45,8 @@ class Identity:
     # erase itself (`signed_in` refuses it everything else), and holds no role meanwhile
     verified: bool = True
     token_id: int | None = None  # the API token the request came with (kept when a password changes)
+    owned: frozenset[int] = frozenset()  # the organisations it owns (adds, removes members, changes roles)
+    default_organisation_id: int | None = None  # chosen for new listings when it acts for several
 
     @property
     def is_system(self) -> bool:
@@ -135,8 +147,11 @@ def creating_organisation(identity: Identity | None, kind: str, requested: int |
     if not candidates:
         raise Forbidden("votre rôle ne permet pas de publier ce type d'annonce : il faut être membre d'une "
                         "organisation avec le rôle qui convient")
+    if len(candidates) > 1 and identity.default_organisation_id in candidates:
+        return identity.default_organisation_id
     if len(candidates) > 1:
-        raise InvalidField("vous agissez pour plusieurs organisations : précisez laquelle", field="organisation_id")
+        raise InvalidField("vous agissez pour plusieurs organisations : précisez laquelle, ou choisissez-en "
+                           "une par défaut (PUT /api/me/default-organisation)", field="organisation_id")
     return candidates[0]
 
 

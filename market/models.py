@@ -392,7 +392,8 @@ class PersonalLink(Base):
 
 
 class Invitation(Base):
-    """An owner invited an address to join an organisation; nothing happens until the person accepts."""
+    """An owner invited an address to join an organisation; nothing happens until the person who
+    confirmed that address accepts it (signed in: no token needed, the confirmed address is the proof)."""
 
     __tablename__ = "invitations"
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -400,10 +401,9 @@ class Invitation(Base):
         Integer, ForeignKey("organisations.id", ondelete="CASCADE"), index=True
     )
     organisation: Mapped[Organisation] = relationship(lazy="joined")
-    email: Mapped[str] = mapped_column(String(254))
+    email: Mapped[str] = mapped_column(String(254), index=True)
     role: Mapped[MemberRole] = mapped_column(String(20))
     owner: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
-    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     invited_by_id: Mapped[int | None] = mapped_column(Integer, ForeignKey("accounts.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(DateTimeUTC, default=utcnow)
     expires_at: Mapped[datetime] = mapped_column(DateTimeUTC)

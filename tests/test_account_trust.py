@@ -8,12 +8,16 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterator
+from datetime import UTC, datetime
 
 import pytest
 from litestar.testing import TestClient
+from sqlalchemy import update
 
 from api.app import create_app
 from market.config import Settings
+from market.db import session_scope
+from market.models import EmailToken
 from tests.browser import SESSION, browser, csrf, login, register, without_cookies
 from tests.conftest import _wipe, suite_settings
 from tests.factories import initiative
@@ -48,6 +52,11 @@ def web(trust_settings: Settings) -> Iterator[TestClient]:
 def confirm(web: TestClient, mailbox: Mailbox, email: str) -> None:
     response = web.post("/api/auth/confirm", json={"token": mailbox.token(email, "confirmer")}, headers=csrf(web))
     assert response.status_code == 200, response.text
+
+
+async def expire_links(settings: Settings) -> None:
+    async with session_scope(settings) as session:
+        await session.execute(update(EmailToken).values(expires_at=datetime(2020, 1, 1, tzinfo=UTC)))
 
 
 def snapshot(settings: Settings) -> list:
@@ -122,7 +131,7 @@ def test_confirmation_links_are_single_use_expire_and_unconfirmed_accounts_do_no
                 refused = web.post("/api/auth/confirm", json={"token": bad}, headers=csrf(web))
                 assert refused.status_code == 400 and refused.json()["field"] == "token", bad
             # an expired link does nothing; a new one is sent on request
-            sql(database_url, "UPDATE email_tokens SET expires_at = :t", t="2020-01-01 00:00:00.000000")
+            run(expire_links(settings))
             assert web.post("/api/auth/confirm", json={"token": token}, headers=csrf(web)).status_code == 400
             assert web.post("/api/auth/confirm/resend", headers=csrf(web)).status_code == 202
             fresh = mailbox.token("lea@example.org", "confirmer", count=2)

@@ -25,11 +25,14 @@ from market.accounts.schemas import (
     Confirm,
     Credentials,
     CsrfToken,
+    DefaultOrganisation,
     Export,
+    InvitationOut,
     Login,
     Logout,
     Me,
     MemberAdd,
+    MemberChange,
     MemberOut,
     OrganisationCreate,
     OrganisationOut,
@@ -51,6 +54,7 @@ from market.mail import Outgoing, deliver
 LOGIN_STORE = "login_failures"
 SIGN_UP_SENT = ("si cette adresse peut recevoir nos messages, un email vient d'y être envoyé : suivez son lien "
                 "pour confirmer l'adresse, puis connectez-vous")
+INVITED = ("invitation envoyée : la personne la recevra par email et rejoindra l'organisation si elle l'accepte")
 RESET_SENT = ("si un compte utilise cette adresse, un email vient d'y être envoyé avec un lien pour choisir un "
               "nouveau mot de passe")
 
@@ -200,18 +204,53 @@ class OrganisationController(Controller):
     async def read(self, db_session: AsyncSession, identity: IdentityDep, organisation_id: str) -> OrganisationOut:
         return await organisations.read(db_session, identity, parse_id(organisation_id, "organisation"))
 
-    @post("/{organisation_id:str}/members", status_code=201, summary="Ajouter un membre (un compte existant)")
-    async def add_member(self, db_session: AsyncSession, identity: IdentityDep, organisation_id: str,
-                         data: MemberAdd, body: bytes) -> MemberOut:
+    @post("/{organisation_id:str}/members", status_code=202,
+          summary="Inviter une adresse à rejoindre l'organisation (propriétaires ; la personne accepte)")
+    async def add_member(self, db_session: AsyncSession, settings: Settings, identity: IdentityDep,
+                         organisation_id: str, data: MemberAdd, body: bytes) -> Response[Accepted]:
         sent = strict_body(body, MemberAdd)
-        return await organisations.add_member(db_session, identity, parse_id(organisation_id, "organisation"),
-                                              sent.email, sent.role)
+        mails = await organisations.invite(db_session, settings, identity, parse_id(organisation_id, "organisation"),
+                                           sent.email, sent.role, sent.owner)
+        return mailed(settings, mails, INVITED)
 
-    @delete("/{organisation_id:str}/members/{account_id:str}", status_code=204, summary="Retirer un membre")
+    @put("/{organisation_id:str}/members/{account_id:str}", summary="Changer le rôle d'un membre (propriétaires)")
+    async def change_member(self, db_session: AsyncSession, identity: IdentityDep, organisation_id: str,
+                            account_id: str, data: MemberChange, body: bytes) -> MemberOut:
+        sent = strict_body(body, MemberChange)
+        return await organisations.change_member(db_session, identity, parse_id(organisation_id, "organisation"),
+                                                 parse_id(account_id, "compte"), sent.role, sent.owner)
+
+    @delete("/{organisation_id:str}/members/{account_id:str}", status_code=204,
+            summary="Retirer un membre (propriétaires), ou quitter l'organisation")
     async def remove_member(self, db_session: AsyncSession, identity: IdentityDep, organisation_id: str,
                             account_id: str) -> None:
         await organisations.remove_member(db_session, identity, parse_id(organisation_id, "organisation"),
                                           parse_id(account_id, "compte"))
+
+
+class InvitationController(Controller):
+    path = "/api/me"
+    tags = ["organisations"]
+
+    @get("/invitations", summary="Mes invitations en attente (à mon adresse confirmée)")
+    async def invitations(self, db_session: AsyncSession, identity: IdentityDep) -> list[InvitationOut]:
+        return await organisations.my_invitations(db_session, identity)
+
+    @post("/invitations/{invitation_id:str}/accept", status_code=200, summary="Accepter une invitation")
+    async def accept(self, db_session: AsyncSession, identity: IdentityDep, invitation_id: str) -> InvitationOut:
+        return await organisations.answer(db_session, identity, parse_id(invitation_id, "invitation"), True)
+
+    @post("/invitations/{invitation_id:str}/decline", status_code=200, summary="Refuser une invitation")
+    async def decline(self, db_session: AsyncSession, identity: IdentityDep, invitation_id: str) -> InvitationOut:
+        return await organisations.answer(db_session, identity, parse_id(invitation_id, "invitation"), False)
+
+    @put("/default-organisation", summary="Mon organisation par défaut pour les nouvelles annonces")
+    async def default_organisation(self, db_session: AsyncSession, identity: IdentityDep,
+                                   data: DefaultOrganisation, body: bytes) -> Me:
+        sent = strict_body(body, DefaultOrganisation)
+        await organisations.set_default(db_session, identity, sent.organisation_id)
+        current = signed_in(identity)
+        return me_out(await accounts.get_live(db_session, current.account_id), current)
 
 
 class PlatformRoleController(Controller):

@@ -47,9 +47,9 @@ def password_changed(settings: Settings, to: str) -> Outgoing:
     return Outgoing(to, "Votre mot de passe a changé", body + SIGNATURE, "password_changed")
 
 
-def invitation(settings: Settings, to: str, organisation: str, role: str, token: str) -> Outgoing:
+def invitation(settings: Settings, to: str, organisation: str, role: str) -> Outgoing:
     body = (f"Bonjour,\n\nVous êtes invité·e à rejoindre « {organisation} » sur la bourse aux initiatives, "
-            f"comme {role}.\nPour accepter ou refuser, connectez-vous avec cette adresse (ou créez un compte) puis "
-            f"ouvrez ce lien (valable {settings.invitation_days} jours) :\n\n"
-            f"{link(settings, 'invitation', token)}\n\nSans réponse de votre part, rien ne se passe.")
-    return Outgoing(to, f"Invitation à rejoindre {organisation}", body + SIGNATURE, "invitation")
+            f"comme {role}.\nPour accepter ou refuser (d'ici {settings.invitation_days} jours), connectez-vous avec "
+            f"cette adresse, ou créez un compte avec elle et confirmez-la, puis ouvrez vos invitations :\n\n"
+            f"{settings.public_url}/compte/invitations\n\nSans réponse de votre part, rien ne se passe.")
+    return Outgoing(to, "Invitation à rejoindre une organisation", body + SIGNATURE, "invitation")

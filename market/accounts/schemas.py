@@ -58,6 +58,8 @@ class Login(Body):
 class MembershipOut(Out):
     organisation: OrganisationRef
     role: MemberRole
+    owner: bool = False
+    default: bool = False
 
 
 class AccountOut(Out):
@@ -130,8 +132,20 @@ class OrganisationCreate(Body):
 
 
 class MemberAdd(Body):
+    """An invitation to this address (the person accepts it); `owner` makes them an owner too."""
+
     email: Email
     role: MemberRole
+    owner: bool = False
+
+
+class MemberChange(Body):
+    role: MemberRole | None = None
+    owner: bool | None = None
+
+
+class DefaultOrganisation(Body):
+    organisation_id: Annotated[int, Meta(ge=1, le=2**31 - 1)] | None
 
 
 class MemberOut(Out):
@@ -140,6 +154,18 @@ class MemberOut(Out):
     email: str | None
     role: MemberRole
     since: datetime
+    owner: bool = False
+
+
+class InvitationOut(Out):
+    id: int
+    organisation: OrganisationRef
+    email: str
+    role: MemberRole
+    owner: bool
+    created_at: datetime
+    expires_at: datetime
+    accepted: bool | None
 
 
 class OrganisationOut(Out):
@@ -151,6 +177,7 @@ class OrganisationOut(Out):
     kind: OrganisationKind
     siren: str | None
     members: list[MemberOut] | None
+    invitations: list[InvitationOut] | None = None  # pending ones, for its owners
 
 
 class PlatformRoleChange(Body):

@@ -191,6 +191,8 @@ async def identity(session: AsyncSession, account_id: int, *, via: str, token_id
         via=via,
         verified=verified,
         token_id=token_id,
+        owned=frozenset(m.organisation_id for m in account.memberships if m.owner) if verified else frozenset(),
+        default_organisation_id=account.default_organisation_id,
     )
 
 

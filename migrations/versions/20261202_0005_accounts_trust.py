@@ -64,7 +64,6 @@ def upgrade() -> None:
     sa.Column('email', sa.String(length=254), nullable=False),
     sa.Column('role', sa.String(length=20), nullable=False),
     sa.Column('owner', sa.Boolean(), nullable=False, server_default=sa.false()),
-    sa.Column('token_hash', sa.String(length=64), nullable=False),
     sa.Column('invited_by_id', sa.Integer(), nullable=True),
     sa.Column('created_at', TIME, nullable=False),
     sa.Column('expires_at', TIME, nullable=False),
@@ -73,8 +72,8 @@ def upgrade() -> None:
     sa.ForeignKeyConstraint(['organisation_id'], ['organisations.id'], ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['invited_by_id'], ['accounts.id'], ondelete='SET NULL'),
     sa.PrimaryKeyConstraint('id'),
-    sa.UniqueConstraint('token_hash'),
     )
+    op.create_index('ix_invitations_email', 'invitations', ['email'])
     op.create_index('ix_invitations_organisation_id', 'invitations', ['organisation_id'])
 
 
