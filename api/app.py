@@ -18,7 +18,6 @@ from litestar.openapi.plugins import SwaggerRenderPlugin
 from litestar.static_files import create_static_files_router
 
 from api.controllers.accounts import (
-    LOGIN_STORE,
     AuthController,
     InvitationController,
     MeController,
@@ -91,7 +90,6 @@ def create_app(settings: Settings | None = None) -> Litestar:
         before_send=[security_headers],
         stores={
             "rate_limit": SQLAlchemyStore(db_config, model=StoreItem, namespace="rate_limit"),
-            LOGIN_STORE: SQLAlchemyStore(db_config, model=StoreItem, namespace=LOGIN_STORE),
         },
         dependencies={
             "settings": Provide(provide_settings, sync_to_thread=False),

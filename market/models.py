@@ -363,6 +363,17 @@ class Membership(Base):
     __table_args__ = (UniqueConstraint("account_id", "organisation_id", name="uq_memberships_account_organisation"),)
 
 
+class LoginCounter(Base):
+    """Login attempts of one account or one address (the key is an HMAC of it), counted atomically
+    (market.accounts.throttle). Times are Unix seconds, for arithmetic both databases do alike."""
+
+    __tablename__ = "login_counters"
+    key: Mapped[str] = mapped_column(String(80), primary_key=True)
+    count: Mapped[int] = mapped_column(Integer, default=0)
+    last_at: Mapped[float] = mapped_column(Float)
+    locked_until: Mapped[float] = mapped_column(Float, default=0.0)
+
+
 class EmailToken(Base):
     """A single-use link sent by email (confirm the address, reset the password): only the SHA-256 of
     its random token is kept; `used_at` is set by the one UPDATE that consumes it."""

@@ -10,7 +10,7 @@ from litestar import Controller, Request, Response, delete, get, post, put
 from litestar.background_tasks import BackgroundTask
 from litestar.middleware.rate_limit import get_remote_address
 from litestar.utils.scope.state import ScopeState
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from api.deps import parse_id, strict_body
 from api.identity import IdentityDep
@@ -51,7 +51,6 @@ from market.accounts.views import account_out, export_out, me_out, token_created
 from market.config import Settings
 from market.mail import Outgoing, deliver
 
-LOGIN_STORE = "login_failures"
 SIGN_UP_SENT = ("si cette adresse peut recevoir nos messages, un email vient d'y être envoyé : suivez son lien "
                 "pour confirmer l'adresse, puis connectez-vous")
 INVITED = ("invitation envoyée : la personne la recevra par email et rejoindra l'organisation si elle l'accepte")
@@ -107,7 +106,9 @@ class AuthController(Controller):
     async def login(self, request: Request[Any, Any, Any], db_session: AsyncSession, settings: Settings,
                     data: Login, body: bytes) -> Me:
         sent = strict_body(body, Login)
-        throttle = LoginThrottle(request.app.stores.get(LOGIN_STORE), settings)
+        engine = db_session.bind
+        assert isinstance(engine, AsyncEngine)
+        throttle = LoginThrottle(engine, settings)
         account = await accounts.authenticate(db_session, settings, throttle, sent.email, sent.password,
                                               get_remote_address(request))
         sign_in(request, account.id)

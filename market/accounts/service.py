@@ -105,18 +105,16 @@ async def _mark_verified(session: AsyncSession, account: Account) -> None:
 async def authenticate(session: AsyncSession, settings: Settings, throttle: LoginThrottle, email: str,
                        password: str, address: str) -> Account:
     """The account whose email and password these are. Every failure says the same thing and costs
-    the same argon2 time; failures are counted per account and per address."""
-    await throttle.check(email, address)
+    the same argon2 time; attempts are counted per account and per address before any check."""
+    attempt = await throttle.attempt(email, address)
     account = await by_email(session, email)
     profile = settings.argon2_profile
     if account is None or account.password_hash is None:
         await to_thread.run_sync(passwords.burn, password, profile)  # argon2 off the event loop
-        await throttle.failed(email, address)
-        raise NotAuthenticated(BAD_LOGIN)
+        raise NotAuthenticated(BAD_LOGIN)  # the attempt stays counted
     if not await to_thread.run_sync(passwords.verify, account.password_hash, password, profile):
-        await throttle.failed(email, address)
         raise NotAuthenticated(BAD_LOGIN)
-    await throttle.succeeded(email)
+    await throttle.succeeded(attempt)
     if passwords.needs_rehash(account.password_hash, profile):
         account.password_hash = await _hash(password, profile)
     account.last_login_at = utcnow()

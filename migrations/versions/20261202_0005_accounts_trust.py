@@ -31,6 +31,14 @@ def upgrade() -> None:
     op.execute("UPDATE memberships SET owner = true WHERE id IN "
                "(SELECT min(id) FROM memberships GROUP BY organisation_id)")
 
+    op.create_table('login_counters',
+    sa.Column('key', sa.String(length=80), nullable=False),
+    sa.Column('count', sa.Integer(), nullable=False),
+    sa.Column('last_at', sa.Float(), nullable=False),
+    sa.Column('locked_until', sa.Float(), nullable=False),
+    sa.PrimaryKeyConstraint('key'),
+    )
+
     op.create_table('email_tokens',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('account_id', sa.Integer(), nullable=False),
@@ -78,7 +86,7 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    for table in ('invitations', 'personal_links', 'email_tokens'):
+    for table in ('invitations', 'personal_links', 'email_tokens', 'login_counters'):
         op.drop_table(table)
     with op.batch_alter_table('memberships') as batch:
         batch.drop_column('owner')
