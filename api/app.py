@@ -33,7 +33,7 @@ from api.controllers.reference import get_vocabulary, search_territories
 from api.deps import provide_embedder, provide_payments, provide_pools, provide_settings, provide_territory_index
 from api.errors import EXCEPTION_HANDLERS
 from api.identity import provide_identity
-from api.security import auth_rate_limit, csrf_middleware, security_headers
+from api.security import auth_rate_limit, csrf_middleware, mask_tokens_in_access_logs, security_headers
 from api.sessions import DatabaseSessionBackend, session_config
 from market.accounts.session_models import StoreItem, WebSession
 from market.config import VERSION, Settings
@@ -48,6 +48,7 @@ VENDOR = "/static/vendor/swagger-ui-dist"
 
 def create_app(settings: Settings | None = None) -> Litestar:
     settings = settings or Settings.from_env()
+    mask_tokens_in_access_logs()
     db_config = SQLAlchemyAsyncConfig(
         engine_instance=create_engine(settings),
         session_config=AsyncSessionConfig(expire_on_commit=False),
