@@ -229,3 +229,18 @@ def test_change_with_the_current_password_ends_the_others_and_sessions_are_liste
         assert other.get("/api/me").status_code == 401 and web.get("/api/me").status_code == 401
     assert sql(trust_settings.database_url, "SELECT count(*) FROM web_sessions WHERE account_id = :a",
                a=person.account_id)[0][0] == 0
+
+
+def test_the_emailed_links_open_a_page_that_posts_the_token_from_the_fragment(web: TestClient, mailbox: Mailbox,
+                                                                             trust_settings: Settings) -> None:
+    assert register(web, "page@example.org").status_code == 202
+    [message] = mailbox.to("page@example.org")
+    link = next(line for line in message.get_content().splitlines() if "/compte/" in line)
+    assert link.startswith("https://bourse.test/compte/confirmer#jeton=") and "?" not in link
+    page = web.get(link.split("https://bourse.test")[1].split("#")[0])
+    assert page.status_code == 200 and page.headers["content-type"].startswith("text/html")
+    assert '<script src="/static/compte/compte.js"' in page.text and "script-src" not in page.headers[
+        "content-security-policy"]  # no inline script: the page runs under default-src 'self'
+    script = web.get("/static/compte/compte.js")
+    assert script.status_code == 200 and "location.hash" in script.text and "/api/auth/confirm" in script.text
+    assert web.get("/compte/nimporte-quoi").status_code == 404
