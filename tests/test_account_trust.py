@@ -244,3 +244,20 @@ def test_the_emailed_links_open_a_page_that_posts_the_token_from_the_fragment(we
     script = web.get("/static/compte/compte.js")
     assert script.status_code == 200 and "location.hash" in script.text and "/api/auth/confirm" in script.text
     assert web.get("/compte/nimporte-quoi").status_code == 404
+
+
+def test_the_owner_of_an_address_someone_registered_first_takes_it_back_by_reset(
+        web: TestClient, trust_settings: Settings, mailbox: Mailbox) -> None:
+    with browser(create_app(trust_settings)) as attacker:
+        assert register(attacker, VICTIM, "the attacker's own password").status_code == 202
+        assert login(attacker, VICTIM, "the attacker's own password").status_code == 200
+        assert register(web, VICTIM).status_code == 202  # the owner: "vous avez déjà un compte"
+        assert "Vous avez déjà un compte" in [m["Subject"] for m in mailbox.to(VICTIM, 2)]
+        assert web.post("/api/auth/password/forgot", json={"email": VICTIM}, headers=csrf(web)).status_code == 202
+        token = mailbox.token(VICTIM, "mot-de-passe", count=3)
+        assert web.post("/api/auth/password/reset", json={"token": token, "password": NEW_PASSWORD},
+                        headers=csrf(web)).status_code == 200
+        assert attacker.get("/api/me").status_code == 401  # the squatter is out
+        assert login(attacker, VICTIM, "the attacker's own password").status_code == 401
+    me = login(web, VICTIM, NEW_PASSWORD).json()
+    assert me["account"]["email_verified"] is True  # the reset link reached the address
