@@ -81,6 +81,11 @@ def test_invitation_end_to_end_with_real_smtp(web: TestClient, org_settings: Set
     [theirs] = web.get("/api/me/invitations", headers=stranger.headers).json()
     declined = web.post(f"/api/me/invitations/{theirs['id']}/decline", headers=stranger.headers)
     assert declined.status_code == 200 and declined.json()["accepted"] is False
+    exported = web.get("/api/me/export", headers=stranger.headers).json()["invitations"]
+    assert [(i["id"], i["accepted"]) for i in exported] == [(theirs["id"], False)]  # personal data too
+    assert web.delete("/api/me", headers=stranger.headers).status_code == 204
+    assert sql(org_settings.database_url, "SELECT count(*) FROM invitations WHERE email = :e",
+               e=stranger.email)[0][0] == 0  # erased with the account
     invited_before = make_person(org_settings, "funder")
     invite(web, owner, invited_before.email, "funder")
     sql(org_settings.database_url, "UPDATE accounts SET platform_role = 'moderator' WHERE id = :a",

@@ -6,10 +6,10 @@ erasure for rows written since); an address typed at registration links nothing.
 counts while it still holds that address (a listing whose contact was changed is no longer theirs).
 
 Erasure keeps the account row as a tombstone (id and dates: the moderation log still points at
-it) and empties every personal field; memberships, sessions and API tokens are deleted; linked
-pledges stay for accounting, anonymised (email, name and message removed, amounts kept); the
-organisation's listings stay, with the person's contact details removed where they were the
-linked contact.
+it) and empties every personal field; memberships, sessions, API tokens, links and the invitations
+to the (confirmed) address are deleted; linked pledges stay for accounting, anonymised (email, name
+and message removed, amounts kept); the organisation's listings stay, with the person's contact
+details removed where they were the linked contact.
 """
 
 from __future__ import annotations
@@ -24,7 +24,16 @@ from market.accounts.session_models import WebSession
 from market.db import insert_for
 from market.errors import NotFound
 from market.listings import kinds
-from market.models import Account, ApiToken, Membership, ModerationAction, PersonalLink, Pledge, utcnow
+from market.models import (
+    Account,
+    ApiToken,
+    Invitation,
+    Membership,
+    ModerationAction,
+    PersonalLink,
+    Pledge,
+    utcnow,
+)
 
 PLEDGE = "pledge"
 
@@ -82,8 +91,11 @@ async def gather(session: AsyncSession, identity: Identity | None) -> dict[str, 
         rows = await session.scalars(select(model).where(
             model.id.in_(_linked(account.id, spec.kind, model, model.contact_email))).order_by(model.id))
         contacts += [(spec.kind, row) for row in rows.unique()]
+    invitations = await session.scalars(select(Invitation).where(Invitation.email == account.email)
+                                        .order_by(Invitation.id))
     return {"generated_at": now, "account": account, "identity": identity, "sessions": sessions or 0,
-            "tokens": list(tokens), "pledges": list(pledges), "actions": list(actions), "contacts": contacts}
+            "tokens": list(tokens), "pledges": list(pledges), "actions": list(actions), "contacts": contacts,
+            "invitations": list(invitations)}
 
 
 async def erase(session: AsyncSession, identity: Identity | None) -> None:
@@ -107,6 +119,8 @@ async def erase(session: AsyncSession, identity: Identity | None) -> None:
     await session.execute(delete(ApiToken).where(ApiToken.account_id == account.id))
     await session.execute(delete(Membership).where(Membership.account_id == account.id))
     await session.execute(delete(PersonalLink).where(PersonalLink.account_id == account.id))  # they hold the address
+    if account.email_verified_at is not None:  # invitations to the address, once it is proven theirs
+        await session.execute(delete(Invitation).where(Invitation.email == account.email))
     account.email = account.password_hash = account.display_name = account.platform_role = None
     account.erased_at = utcnow()
     await session.flush()

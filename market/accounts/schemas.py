@@ -218,3 +218,4 @@ class Export(Out):
     pledges: list[ExportedPledge]
     listing_contacts: list[ExportedContact]
     moderation_actions: list[ModerationActionOut]
+    invitations: list[InvitationOut] = []  # to my address, answered or not

@@ -88,4 +88,5 @@ def export_out(data: dict[str, Any]) -> Export:
                                           contact_email=row.contact_email, contact_phone=row.contact_phone)
                           for kind, row in data["contacts"]],
         moderation_actions=[action_out(a) for a in data["actions"]],
+        invitations=[invitation_out(i) for i in data["invitations"]],
     )
