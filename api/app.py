@@ -20,11 +20,12 @@ from litestar.static_files import create_static_files_router
 
 from api.bodies import guard_request
 from api.controllers.accounts import (
-    LOGIN_STORE,
     AuthController,
+    InvitationController,
     MeController,
     OrganisationController,
     PlatformRoleController,
+    account_page,
 )
 from api.controllers.health import health
 from api.controllers.listings import CONTROLLERS
@@ -38,7 +39,7 @@ from api.identity import provide_identity
 from api.pages import PAGES, template_config
 from api.pages.accounts import account_pages
 from api.pages.errors import handle as handle_error
-from api.security import auth_rate_limit, csrf_middleware, security_headers
+from api.security import auth_rate_limit, csrf_middleware, mask_tokens_in_access_logs, security_headers
 from api.sessions import DatabaseSessionBackend, session_config
 from market.accounts.session_models import StoreItem, WebSession
 from market.config import VERSION, Settings
@@ -54,6 +55,7 @@ VENDOR = "/static/vendor/swagger-ui-dist"
 
 def create_app(settings: Settings | None = None) -> Litestar:
     settings = settings or Settings.from_env()
+    mask_tokens_in_access_logs()
     db_config = SQLAlchemyAsyncConfig(
         engine_instance=create_engine(settings),
         session_config=AsyncSessionConfig(expire_on_commit=False),
@@ -90,6 +92,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
             *PLEDGE_HANDLERS,
             Router(path="/", route_handlers=[AuthController], middleware=[auth_rate_limit(settings)]),
             MeController,
+            InvitationController,
+            account_page,
             OrganisationController,
             PlatformRoleController,
             ModerationController,
@@ -104,7 +108,6 @@ def create_app(settings: Settings | None = None) -> Litestar:
         before_send=[security_headers],
         stores={
             "rate_limit": SQLAlchemyStore(db_config, model=StoreItem, namespace="rate_limit"),
-            LOGIN_STORE: SQLAlchemyStore(db_config, model=StoreItem, namespace=LOGIN_STORE),
         },
         dependencies={
             "settings": Provide(provide_settings, sync_to_thread=False),

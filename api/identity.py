@@ -33,8 +33,8 @@ async def provide_identity(request: Request[Any, Any, Any], db_session: AsyncSes
         if scheme.lower() != "bearer" or not token.strip():
             raise NotAuthenticated("en-tête Authorization : « Bearer <jeton> » attendu", field="Authorization",
                                    source="header", headers=BEARER)
-        account_id = await tokens.account_of(db_session, token.strip())
-        found = await accounts.identity(db_session, account_id, via="token") if account_id else None
+        row = await tokens.live(db_session, token.strip())
+        found = await accounts.identity(db_session, row.account_id, via="token", token_id=row.id) if row else None
         if found is None:
             raise NotAuthenticated("jeton d'API inconnu, révoqué ou expiré", field="Authorization",
                                    source="header", headers=BEARER)

@@ -9,12 +9,17 @@
 - Login rate per address: Litestar's `RateLimitMiddleware` on the auth routes, its windows kept in
   the database store (shared by every instance); the subclass adds `Retry-After` to its 429.
 - Security headers on every response (a before-send hook, so 404s of unknown paths get them too).
+- The access log (uvicorn's) never holds a token: query parameters named like one (`token`, the
+  receipt links' parameter) are masked before the line is written. Account links carry theirs in
+  the URL fragment, which no browser sends.
 """
 
 from __future__ import annotations
 
 import hashlib
 import hmac
+import logging
+import re
 from typing import Any
 
 from litestar.config.csrf import CSRFConfig
@@ -29,6 +34,8 @@ from litestar.types import Message, Receive, Scope, Send
 from api.sessions import COOKIE
 from market.config import Settings
 
+SECRET_QUERY = re.compile(r"([?&](?:token|jeton|code|key)=)[^&#\s\"]+", re.IGNORECASE)
+ACCESS_LOGGERS = ("uvicorn.access", "litestar.access")
 CSRF_COOKIE = "csrftoken"
 CSRF_HEADER = "x-csrftoken"
 WEBHOOK = "/api/stripe/webhook"
@@ -95,3 +102,21 @@ async def security_headers(message: Message, scope: Scope) -> None:
     headers["Content-Security-Policy"] = CSP_DOCS if scope.get("path", "").startswith("/schema") else CSP
     for name, value in HEADERS.items():
         headers[name] = value
+
+
+class MaskTokens(logging.Filter):
+    """Masks token values in the query strings of access-log lines (their arguments and message)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if isinstance(record.args, tuple):
+            record.args = tuple(SECRET_QUERY.sub(r"\1***", a) if isinstance(a, str) else a for a in record.args)
+        if isinstance(record.msg, str):
+            record.msg = SECRET_QUERY.sub(r"\1***", record.msg)
+        return True
+
+
+def mask_tokens_in_access_logs() -> None:
+    for name in ACCESS_LOGGERS:
+        logger = logging.getLogger(name)
+        if not any(isinstance(f, MaskTokens) for f in logger.filters):
+            logger.addFilter(MaskTokens())

@@ -70,8 +70,10 @@ class DatabaseSessionBackend(SQLAlchemyAsyncSessionBackend):
             cookie = Cookie(value=session_id, key=self.config.key, **cookie_params)
             headers.add("Set-Cookie", cookie.to_header(header=""))
         elif cookie_id:
+            # deleted for real: Max-Age=0 (a Max-Age left from the config would outlive expires=0)
+            cookie_params["max_age"] = 0
             headers.add("Set-Cookie",
-                        Cookie(value="null", key=self.config.key, expires=0, **cookie_params).to_header(header=""))
+                        Cookie(value="", key=self.config.key, expires=0, **cookie_params).to_header(header=""))
 
     async def _write(self, db: AsyncSession, cookie_id: str | None, rotated: str | None, loaded: dict[str, Any],
                      data: dict[str, Any]) -> str | None:

@@ -23,6 +23,16 @@ ROLE_KINDS: dict[str, frozenset[str]] = {
     "business_member": frozenset({"takeover", "volunteer_offer"}),
     "funder": frozenset(),
 }
+# The member roles each kind of organisation may hold (a business has no project leader)
+KIND_ROLES: dict[str, frozenset[str]] = {
+    "initiative_group": frozenset({"project_leader", "funder"}),
+    "support_structure": frozenset({"support_member", "funder"}),
+    "ess_enterprise": frozenset({"project_leader", "business_member", "support_member", "funder"}),
+    "business": frozenset({"business_member", "funder"}),
+    "public_body": frozenset({"support_member", "funder"}),
+}
+
+
 @dataclass(frozen=True)
 class Identity:
     account_id: int
@@ -31,6 +41,12 @@ class Identity:
     platform_role: str | None = None  # moderator | admin
     memberships: dict[int, str] = field(default_factory=dict)  # organisation id -> role
     via: str = "session"  # session | token | system
+    # False until the address is confirmed: such an account may only log in, confirm, sign out and
+    # erase itself (`signed_in` refuses it everything else), and holds no role meanwhile
+    verified: bool = True
+    token_id: int | None = None  # the API token the request came with (kept when a password changes)
+    owned: frozenset[int] = frozenset()  # the organisations it owns (adds, removes members, changes roles)
+    default_organisation_id: int | None = None  # chosen for new listings when it acts for several
 
     @property
     def is_system(self) -> bool:
@@ -60,7 +76,20 @@ class Identity:
 SYSTEM = Identity(account_id=0, email="", display_name="système", platform_role="system", via="system")
 
 
+UNVERIFIED = ("confirmez d'abord votre adresse email : ouvrez le lien reçu à l'inscription "
+              "(POST /api/auth/confirm/resend pour en recevoir un nouveau)")
+
+
 def signed_in(identity: Identity | None) -> Identity:
+    """A signed-in account whose address is confirmed: 401 when anonymous, 403 when unconfirmed."""
+    identity = any_account(identity)
+    if not identity.verified:
+        raise Forbidden(UNVERIFIED)
+    return identity
+
+
+def any_account(identity: Identity | None) -> Identity:
+    """A signed-in account, confirmed or not: only for reading oneself, confirming, signing out, erasing."""
     if identity is None:
         raise NotAuthenticated("connectez-vous (session ou jeton d'API) pour cette action")
     return identity
@@ -118,8 +147,11 @@ def creating_organisation(identity: Identity | None, kind: str, requested: int |
     if not candidates:
         raise Forbidden("votre rôle ne permet pas de publier ce type d'annonce : il faut être membre d'une "
                         "organisation avec le rôle qui convient")
+    if len(candidates) > 1 and identity.default_organisation_id in candidates:
+        return identity.default_organisation_id
     if len(candidates) > 1:
-        raise InvalidField("vous agissez pour plusieurs organisations : précisez laquelle", field="organisation_id")
+        raise InvalidField("vous agissez pour plusieurs organisations : précisez laquelle, ou choisissez-en "
+                           "une par défaut (PUT /api/me/default-organisation)", field="organisation_id")
     return candidates[0]
 
 

@@ -26,6 +26,7 @@ from market.accounts import service as accounts
 from market.config import Settings
 from market.db import session_factory, session_scope
 from market.errors import DomainError
+from market.models import utcnow
 from market.pledges.payments import StripeGateway
 from market.pledges.receipts import euros
 from market.pledges.reconcile import reconcile
@@ -39,10 +40,12 @@ async def create_admin(settings: Settings, email: str, password: str | None) -> 
         existing = await accounts.by_email(session, email)
         if existing is not None:
             existing.platform_role = "admin"
+            existing.email_verified_at = existing.email_verified_at or utcnow()  # the operator vouches
             return f"compte {existing.id} ({existing.email}) : administrateur"
         if password is None:
             raise DomainError("aucun compte avec cette adresse : un mot de passe est nécessaire pour le créer")
-        account = await accounts.register(session, settings, email, password, platform_role="admin")
+        account = await accounts.register(session, settings, email, password, platform_role="admin",
+                                          verified=True)  # the operator vouches for the address
         return f"compte {account.id} ({account.email}) créé, administrateur"
 
 

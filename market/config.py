@@ -78,6 +78,9 @@ class Settings:
     login_failures_per_address: int = 20  # failures before an address's logins slow down
     login_lock_seconds: int = 30  # first wait once over the limit, doubled at each further failure
     login_window_seconds: int = 900  # failures are forgotten this long after the last one
+    confirm_link_hours: int = 48  # how long an address confirmation link works
+    reset_link_minutes: int = 60  # how long a password reset link works
+    invitation_days: int = 14  # how long an invitation to an organisation may be accepted
 
     def __post_init__(self) -> None:
         if self.environment not in ENVIRONMENTS:
@@ -179,6 +182,9 @@ def _account_settings(env: os._Environ[str] | dict[str, str]) -> dict[str, objec
         "login_failures_per_address": _int(env, "LOGIN_FAILURES_PER_ADDRESS", 20),
         "login_lock_seconds": _int(env, "LOGIN_LOCK_SECONDS", 30),
         "login_window_seconds": _int(env, "LOGIN_WINDOW_SECONDS", 900),
+        "confirm_link_hours": _int(env, "CONFIRM_LINK_HOURS", 48),
+        "reset_link_minutes": _int(env, "RESET_LINK_MINUTES", 60),
+        "invitation_days": _int(env, "INVITATION_DAYS", 14),
     }
 
 

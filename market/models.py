@@ -337,6 +337,13 @@ class Account(Base):
     created_at: Mapped[datetime] = mapped_column(DateTimeUTC, default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(DateTimeUTC)
     erased_at: Mapped[datetime | None] = mapped_column(DateTimeUTC)
+    # set when the owner of the address followed the confirmation link; until then the account
+    # may only log in and confirm (market.access.signed_in)
+    email_verified_at: Mapped[datetime | None] = mapped_column(DateTimeUTC)
+    # the organisation new listings belong to when the account acts for several in that kind
+    default_organisation_id: Mapped[int | None] = mapped_column(
+        Integer, ForeignKey("organisations.id", ondelete="SET NULL", name="fk_accounts_default_organisation")
+    )
     memberships: Mapped[list[Membership]] = relationship(
         cascade="all, delete-orphan", lazy="selectin", order_by="Membership.id"
     )
@@ -353,8 +360,68 @@ class Membership(Base):
     )
     organisation: Mapped[Organisation] = relationship(lazy="joined")
     role: Mapped[MemberRole] = mapped_column(String(20))
+    owner: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     created_at: Mapped[datetime] = mapped_column(DateTimeUTC, default=utcnow)
     __table_args__ = (UniqueConstraint("account_id", "organisation_id", name="uq_memberships_account_organisation"),)
+
+
+class LoginCounter(Base):
+    """Login attempts of one account or one address (the key is an HMAC of it), counted atomically
+    (market.accounts.throttle). Times are Unix seconds, for arithmetic both databases do alike."""
+
+    __tablename__ = "login_counters"
+    key: Mapped[str] = mapped_column(String(80), primary_key=True)
+    count: Mapped[int] = mapped_column(Integer, default=0)
+    last_at: Mapped[float] = mapped_column(Float)
+    locked_until: Mapped[float] = mapped_column(Float, default=0.0)
+
+
+class EmailToken(Base):
+    """A single-use link sent by email (confirm the address, reset the password): only the SHA-256 of
+    its random token is kept; `used_at` is set by the one UPDATE that consumes it."""
+
+    __tablename__ = "email_tokens"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    account_id: Mapped[int] = mapped_column(Integer, ForeignKey("accounts.id", ondelete="CASCADE"), index=True)
+    purpose: Mapped[str] = mapped_column(String(20))  # confirm | reset
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(DateTimeUTC, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(DateTimeUTC)
+    used_at: Mapped[datetime | None] = mapped_column(DateTimeUTC)
+
+
+class PersonalLink(Base):
+    """A row holding someone's address (a pledge, a listing contact) linked to their account, made only
+    once the account confirmed that address. Export and erasure cover these rows, and only them."""
+
+    __tablename__ = "personal_links"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    account_id: Mapped[int] = mapped_column(Integer, ForeignKey("accounts.id", ondelete="CASCADE"), index=True)
+    subject: Mapped[str] = mapped_column(String(20))  # pledge | a listing kind
+    subject_id: Mapped[int] = mapped_column(Integer)
+    email: Mapped[str] = mapped_column(String(254))  # the confirmed address the row held when linked
+    created_at: Mapped[datetime] = mapped_column(DateTimeUTC, default=utcnow)
+    __table_args__ = (UniqueConstraint("subject", "subject_id", name="uq_personal_links_subject"),)
+
+
+class Invitation(Base):
+    """An owner invited an address to join an organisation; nothing happens until the person who
+    confirmed that address accepts it (signed in: no token needed, the confirmed address is the proof)."""
+
+    __tablename__ = "invitations"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(
+        Integer, ForeignKey("organisations.id", ondelete="CASCADE"), index=True
+    )
+    organisation: Mapped[Organisation] = relationship(lazy="joined")
+    email: Mapped[str] = mapped_column(String(254), index=True)
+    role: Mapped[MemberRole] = mapped_column(String(20))
+    owner: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    invited_by_id: Mapped[int | None] = mapped_column(Integer, ForeignKey("accounts.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(DateTimeUTC, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(DateTimeUTC)
+    answered_at: Mapped[datetime | None] = mapped_column(DateTimeUTC)
+    accepted: Mapped[bool | None] = mapped_column(Boolean)
 
 
 class ApiToken(Base):

@@ -23,6 +23,7 @@ from market.db import session_scope
 from market.models import Base
 from seeds.loader import load_territories
 from tests.helpers import run
+from tests.mailbox import smtp  # noqa: F401 (the loopback SMTP server, a fixture for every module)
 from tests.people import ROLES, TEST_SECRET, Person, make_person
 
 # Loaded once per run (by `database_url`), never wiped; alembic_version is in no metadata.

@@ -43,7 +43,7 @@ class Person:
 
 
 def make_person(settings: Settings, role: str, *, organisations: dict[str, int | None] | None = None,
-                email: str | None = None, password: str = PASSWORD) -> Person:
+                email: str | None = None, password: str = PASSWORD, verified: bool = True) -> Person:
     """An account with this role: a platform role, or membership of an organisation (made for it, unless
     given). `organisations` maps member roles to organisation ids (None: a new one) for several memberships."""
     if role == "anonymous":
@@ -53,7 +53,8 @@ def make_person(settings: Settings, role: str, *, organisations: dict[str, int |
     async def go() -> Person:
         async with session_scope(settings) as session:
             address = email or f"{role}-{secrets.token_hex(4)}@example.org"
-            account = await accounts.register(session, settings, address, password, display_name=role.title(),
+            account = await accounts.register(session, settings, address, password,
+                                              display_name=f"Camille {secrets.token_hex(2)}", verified=verified,
                                               platform_role=role if role in PLATFORM_ROLES else None)
             person = Person(role, account.id, account.email)
             for member_role, organisation_id in wanted.items():
@@ -63,7 +64,9 @@ def make_person(settings: Settings, role: str, *, organisations: dict[str, int |
                     session.add(organisation)
                     await session.flush()
                     organisation_id = organisation.id
-                session.add(Membership(account_id=account.id, organisation_id=organisation_id, role=member_role))
+                first = organisations is None or organisations.get(member_role) is None  # it made the organisation
+                session.add(Membership(account_id=account.id, organisation_id=organisation_id, role=member_role,
+                                       owner=first))
                 person.organisations[member_role] = organisation_id
             _, person.token = await tokens.create(session, account.id, "tests")
             return person

@@ -13,14 +13,11 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
-from email import message_from_bytes, policy
-from email.message import EmailMessage
 from typing import Any
 
 import httpx
 import pytest
 import stripe
-from aiosmtpd.controller import Controller
 from litestar.testing import TestClient
 
 from api.app import create_app
@@ -28,17 +25,12 @@ from market.config import ROOT, Settings
 from tests.conftest import _wipe
 from tests.factories import initiative
 from tests.helpers import run
+from tests.mailbox import Mailbox, free_port
 from tests.people import TEST_SECRET, anonymously, make_person
 
 STRIPE_SECRET = "sk_test_canary_9d1e5b7c"
 WEBHOOK_SECRET = "whsec_canary_4be2c0aa91"
 PUBLISHABLE = "pk_test_pledges"
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def wait_for_port(port: int, process: subprocess.Popen, seconds: float = 30) -> None:
@@ -78,35 +70,6 @@ def localstripe() -> Iterator[str]:
 def dead_stripe() -> str:
     """An address where nothing listens: Stripe unreachable."""
     return f"http://127.0.0.1:{free_port()}"
-
-
-class Mailbox:
-    """aiosmtpd handler: keeps every message it is given."""
-
-    def __init__(self) -> None:
-        self.messages: list[EmailMessage] = []
-
-    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
-        self.messages.append(message_from_bytes(envelope.original_content, policy=policy.default))  # type: ignore[arg-type]
-        return "250 OK"
-
-    def wait(self, count: int, seconds: float = 10) -> list[EmailMessage]:
-        deadline = time.monotonic() + seconds
-        while len(self.messages) < count and time.monotonic() < deadline:
-            time.sleep(0.05)
-        return self.messages
-
-
-@pytest.fixture()
-def smtp() -> Iterator[tuple[Mailbox, int]]:
-    mailbox = Mailbox()
-    port = free_port()
-    controller = Controller(mailbox, hostname="127.0.0.1", port=port)
-    controller.start()
-    try:
-        yield mailbox, port
-    finally:
-        controller.stop()
 
 
 def payment_settings(database_url: str, stripe_base: str, smtp_port: int, **overrides: Any) -> Settings:

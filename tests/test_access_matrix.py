@@ -199,11 +199,20 @@ ACCOUNT_ROUTES: dict[str, tuple[dict[str, int], Callable[[World, Person], Any]]]
         "/api/organisations", json={"name": "Nouvelle", "kind": "business", "role": "funder"}, headers=p.headers)),
     "GET /api/organisations/{other}": ({role: 200 for role in ROLES}, lambda w, p: w.client.get(
         f"/api/organisations/{w.other_org}", headers=p.headers)),
-    "POST /api/organisations/{other}/members": (staff_only(201, {"admin"}), lambda w, p: w.client.post(
+    # issue 11: only an organisation's owners invite, remove members and change roles (admins neither)
+    "POST /api/organisations/{other}/members": (staff_only(202, set()), lambda w, p: w.client.post(
         f"/api/organisations/{w.other_org}/members", headers=p.headers,
         json={"email": make_person(w.settings, "funder").email, "role": "funder"})),
-    "DELETE /api/organisations/{other}/members/{id}": (staff_only(404, {"admin"}), lambda w, p: w.client.delete(
+    "PUT /api/organisations/{other}/members/{id}": (staff_only(200, set()), lambda w, p: w.client.put(
+        f"/api/organisations/{w.other_org}/members/{2**30}", json={"role": "funder"}, headers=p.headers)),
+    "DELETE /api/organisations/{other}/members/{id}": (staff_only(404, set()), lambda w, p: w.client.delete(
         f"/api/organisations/{w.other_org}/members/{2**30}", headers=p.headers)),
+    "GET /api/me/invitations": (everyone_but_anonymous(200), lambda w, p: w.client.get(
+        "/api/me/invitations", headers=p.headers)),
+    "POST /api/me/invitations/{id}/accept (someone else's)": (everyone_but_anonymous(404), lambda w, p: w.client.post(
+        f"/api/me/invitations/{_someone_elses_invitation(w)}/accept", headers=p.headers)),
+    "GET /api/me/sessions": (everyone_but_anonymous(200), lambda w, p: w.client.get(
+        "/api/me/sessions", headers=p.headers)),
     "GET /api/moderation/queue": (staff_only(200), lambda w, p: w.client.get("/api/moderation/queue",
                                                                              headers=p.headers)),
     "GET /api/moderation/actions": (staff_only(200), lambda w, p: w.client.get("/api/moderation/actions",
@@ -220,6 +229,14 @@ ACCOUNT_ROUTES: dict[str, tuple[dict[str, int], Callable[[World, Person], Any]]]
 def _someone_elses_token(world: World) -> int:
     owner = make_person(world.settings, "funder")
     return sql(world.settings.database_url, "SELECT id FROM api_tokens WHERE account_id = :a", a=owner.account_id)[0][0]
+
+
+def _someone_elses_invitation(world: World) -> int:
+    owner = world.people["project_leader"]
+    sent = world.client.post(f"/api/organisations/{owner.organisation_id}/members", headers=owner.headers,
+                             json={"email": "quelquun@example.org", "role": "funder"})
+    assert sent.status_code == 202, sent.text
+    return sql(world.settings.database_url, "SELECT max(id) FROM invitations")[0][0]
 
 
 class _Status:
@@ -241,17 +258,31 @@ def test_account_and_staff_routes(world: World, route: str) -> None:
     assert got == want
 
 
-def test_own_organisation_members_and_their_list(world: World) -> None:
+def test_own_organisation_members_invitations_and_owner_only_actions(world: World) -> None:
     leader = world.people["project_leader"]
     url = f"/api/organisations/{leader.organisation_id}"
-    added = world.client.post(f"{url}/members", json={"email": make_person(world.settings, "funder").email,
-                                                      "role": "project_leader"}, headers=leader.headers)
-    assert added.status_code == 201, added.text
+    invitee = make_person(world.settings, "funder")
+    sent = world.client.post(f"{url}/members", json={"email": invitee.email, "role": "project_leader"},
+                             headers=leader.headers)
+    assert sent.status_code == 202, sent.text
+    assert invitee.account_id not in {m["account_id"] for m in world.client.get(url, headers=leader.headers)
+                                      .json()["members"]}  # not enrolled before accepting
+    [pending] = world.client.get("/api/me/invitations", headers=invitee.headers).json()
+    accepted = world.client.post(f"/api/me/invitations/{pending['id']}/accept", headers=invitee.headers)
+    assert accepted.status_code == 200 and accepted.json()["accepted"] is True
     seen = {role: world.client.get(url, headers=world.people[role].headers).json()["members"] is not None
             for role in ROLES}
     assert seen == {role: role in ("project_leader", *STAFF) for role in ROLES}
-    removed = world.client.delete(f"{url}/members/{added.json()['account_id']}", headers=leader.headers)
-    assert removed.status_code == 204
+    # the new member is not an owner: it may not invite, change roles or remove others, but may leave
+    member_only = {
+        "invite": world.client.post(f"{url}/members", json={"email": "x@example.org", "role": "funder"},
+                                    headers=invitee.headers).status_code,
+        "change": world.client.put(f"{url}/members/{leader.account_id}", json={"role": "funder"},
+                                   headers=invitee.headers).status_code,
+        "remove": world.client.delete(f"{url}/members/{leader.account_id}", headers=invitee.headers).status_code,
+    }
+    assert member_only == {"invite": 403, "change": 403, "remove": 403}
+    assert world.client.delete(f"{url}/members/{invitee.account_id}", headers=invitee.headers).status_code == 204
 
 
 def test_moving_a_match_is_for_its_two_parties_only(world: World) -> None:
@@ -269,6 +300,17 @@ def test_moving_a_match_is_for_its_two_parties_only(world: World) -> None:
     contacts = {role: world.client.get(url, headers=world.people[role].headers).json()["contacts"] is not None
                 for role in ROLES}
     assert contacts == {role: role in ("project_leader", "support_member", *STAFF) for role in ROLES}
+
+
+def test_an_unconfirmed_account_may_only_read_itself_and_erase_itself(world: World) -> None:
+    person = make_person(world.settings, "funder", verified=False)
+    got = {route: request(world, person).status_code for route, (_, request) in ACCOUNT_ROUTES.items()
+           if route != "GET public routes"}
+    want = {route: 403 for route in got}
+    want["GET /api/me"] = 200
+    want["GET /api/organisations/{other}"] = 200  # public, as for anyone
+    assert got == want
+    assert world.client.delete("/api/me", headers=person.headers).status_code == 204
 
 
 def test_erasing_oneself(world: World) -> None:

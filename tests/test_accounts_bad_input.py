@@ -19,7 +19,10 @@ CASES = [
     ("POST", "/api/organisations", {"name": "Une asso", "kind": "business", "role": "funder",
                                     "siren": "732829321"}, "siren"),
     ("POST", "/api/organisations", {"name": "Une asso", "kind": "business"}, "role"),
-    ("POST", "/api/organisations/{org}/members", {"email": "nobody@example.org", "role": "funder"}, "email"),
+    # an address without an account is no longer an error (issue 11: invitations, no enumeration); a role
+    # that does not fit the organisation's kind is
+    ("POST", "/api/organisations/{org}/members", {"email": "nobody@example.org", "role": "business_member"}, "role"),
+    ("POST", "/api/organisations", {"name": "Une entreprise", "kind": "business", "role": "project_leader"}, "role"),
     ("POST", "/api/organisations/{org}/members", {"email": "not-an-email", "role": "funder"}, "email"),
     ("POST", "/api/organisations/{org}/members", {"email": "a@b.fr", "role": "owner"}, "role"),
     ("POST", "/api/organisations/abc/members", {"email": "a@b.fr", "role": "funder"}, "id"),

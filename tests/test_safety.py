@@ -146,5 +146,6 @@ def test_create_admin_from_the_command_line(database_url: str, safe_settings: Se
         with browser(create_app(safe_settings)) as web:
             me = login(web, "admin@example.org", "premier admin, long et sûr")
             assert me.status_code == 200 and me.json()["roles"] == ["admin"]
+            assert me.json()["account"]["email_verified"] is True  # the operator vouches for the address
     finally:
         run(_wipe(database_url))

@@ -22,6 +22,34 @@ class Register(Body):
     display_name: DisplayName | None = None
 
 
+class Accepted(Out):
+    """The one answer of sign-up and password-reset requests, whether the address has an account or not."""
+
+    detail: str
+
+
+class Confirm(Body):
+    token: Annotated[str, Meta(min_length=1, max_length=200, description="le jeton du lien reçu par email")]
+
+
+class ResetRequest(Body):
+    email: Email
+
+
+class Reset(Body):
+    token: Annotated[str, Meta(min_length=1, max_length=200)]
+    password: Password
+
+
+class PasswordChange(Body):
+    current_password: Annotated[str, Meta(min_length=1, max_length=256)]
+    new_password: Password
+
+
+class Logout(Body):
+    everywhere: bool = False
+
+
 class Login(Body):
     email: Annotated[str, Meta(min_length=3, max_length=254)]
     password: Annotated[str, Meta(min_length=1, max_length=256)]
@@ -30,6 +58,8 @@ class Login(Body):
 class MembershipOut(Out):
     organisation: OrganisationRef
     role: MemberRole
+    owner: bool = False
+    default: bool = False
 
 
 class AccountOut(Out):
@@ -39,6 +69,7 @@ class AccountOut(Out):
     platform_role: PlatformRole | None
     created_at: datetime
     last_login_at: datetime | None
+    email_verified: bool = False
 
 
 class Me(Out):
@@ -72,6 +103,21 @@ class TokenOut(Out):
     revoked_at: datetime | None
 
 
+class SessionOut(Out):
+    """A signed-in browser, by the id of its row (never the cookie's value)."""
+
+    id: str
+    expires_at: datetime
+    current: bool
+
+
+class Credentials(Out):
+    """Everything that signs in as me: browser sessions and API tokens (each revocable)."""
+
+    sessions: list[SessionOut]
+    tokens: list[TokenOut]
+
+
 class TokenCreated(TokenOut, kw_only=True):
     """`token` is shown this once: only its hash is kept."""
 
@@ -86,8 +132,20 @@ class OrganisationCreate(Body):
 
 
 class MemberAdd(Body):
+    """An invitation to this address (the person accepts it); `owner` makes them an owner too."""
+
     email: Email
     role: MemberRole
+    owner: bool = False
+
+
+class MemberChange(Body):
+    role: MemberRole | None = None
+    owner: bool | None = None
+
+
+class DefaultOrganisation(Body):
+    organisation_id: Annotated[int, Meta(ge=1, le=2**31 - 1)] | None
 
 
 class MemberOut(Out):
@@ -96,6 +154,18 @@ class MemberOut(Out):
     email: str | None
     role: MemberRole
     since: datetime
+    owner: bool = False
+
+
+class InvitationOut(Out):
+    id: int
+    organisation: OrganisationRef
+    email: str
+    role: MemberRole
+    owner: bool
+    created_at: datetime
+    expires_at: datetime
+    accepted: bool | None
 
 
 class OrganisationOut(Out):
@@ -107,6 +177,7 @@ class OrganisationOut(Out):
     kind: OrganisationKind
     siren: str | None
     members: list[MemberOut] | None
+    invitations: list[InvitationOut] | None = None  # pending ones, for its owners
 
 
 class PlatformRoleChange(Body):
@@ -147,3 +218,4 @@ class Export(Out):
     pledges: list[ExportedPledge]
     listing_contacts: list[ExportedContact]
     moderation_actions: list[ModerationActionOut]
+    invitations: list[InvitationOut] = []  # to my address, answered or not

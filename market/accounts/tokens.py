@@ -36,6 +36,12 @@ async def create(session: AsyncSession, account_id: int, name: str,
 
 async def account_of(session: AsyncSession, token: str) -> int | None:
     """The account a live token belongs to, or None (unknown, revoked, expired)."""
+    row = await live(session, token)
+    return row.account_id if row is not None else None
+
+
+async def live(session: AsyncSession, token: str) -> ApiToken | None:
+    """The live token row (last use noted), or None (unknown, revoked, expired)."""
     if not token.startswith(PREFIX) or len(token) > 200:
         return None
     row = await session.scalar(select(ApiToken).where(ApiToken.token_hash == digest(token)))
@@ -44,7 +50,7 @@ async def account_of(session: AsyncSession, token: str) -> int | None:
         return None
     if row.last_used_at is None or now - row.last_used_at > TOUCH_EVERY:
         row.last_used_at = now
-    return row.account_id
+    return row
 
 
 async def list_for(session: AsyncSession, account_id: int) -> list[ApiToken]:

@@ -10,6 +10,7 @@ from market.accounts.schemas import (
     Export,
     ExportedContact,
     ExportedPledge,
+    InvitationOut,
     Me,
     MemberOut,
     MembershipOut,
@@ -18,18 +19,19 @@ from market.accounts.schemas import (
     TokenOut,
 )
 from market.listings.views import organisation_ref
-from market.models import Account, ApiToken, Membership, Organisation, Pledge
+from market.models import Account, ApiToken, Invitation, Membership, Organisation, Pledge
 from market.moderation.views import action_out
 
 
 def account_out(account: Account) -> AccountOut:
     return AccountOut(id=account.id, email=account.email or "", display_name=account.display_name,
                       platform_role=account.platform_role, created_at=account.created_at,
-                      last_login_at=account.last_login_at)
+                      last_login_at=account.last_login_at, email_verified=account.email_verified_at is not None)
 
 
 def memberships_out(account: Account) -> list[MembershipOut]:
-    return [MembershipOut(organisation=organisation_ref(m.organisation), role=m.role)  # type: ignore[arg-type]
+    return [MembershipOut(organisation=organisation_ref(m.organisation), role=m.role, owner=m.owner,  # type: ignore[arg-type]
+                          default=m.organisation_id == account.default_organisation_id)
             for m in account.memberships]
 
 
@@ -49,12 +51,20 @@ def token_created(row: ApiToken, plain: str) -> TokenCreated:
 
 def member_out(membership: Membership, account: Account) -> MemberOut:
     return MemberOut(account_id=account.id, display_name=account.display_name, email=account.email,
-                     role=membership.role, since=membership.created_at)
+                     role=membership.role, since=membership.created_at, owner=membership.owner)
 
 
-def organisation_out(organisation: Organisation, members: list[MemberOut] | None) -> OrganisationOut:
+def invitation_out(row: Invitation) -> InvitationOut:
+    return InvitationOut(id=row.id, organisation=organisation_ref(row.organisation), email=row.email,  # type: ignore[arg-type]
+                         role=row.role, owner=row.owner, created_at=row.created_at, expires_at=row.expires_at,
+                         accepted=row.accepted)
+
+
+def organisation_out(organisation: Organisation, members: list[MemberOut] | None,
+                     invitations: list[InvitationOut] | None = None) -> OrganisationOut:
     return OrganisationOut(id=organisation.id, slug=organisation.slug, name=organisation.name,
-                           kind=organisation.kind, siren=organisation.siren, members=members)
+                           kind=organisation.kind, siren=organisation.siren, members=members,
+                           invitations=invitations)
 
 
 def _pledge(row: Pledge) -> ExportedPledge:
@@ -78,4 +88,5 @@ def export_out(data: dict[str, Any]) -> Export:
                                           contact_email=row.contact_email, contact_phone=row.contact_phone)
                           for kind, row in data["contacts"]],
         moderation_actions=[action_out(a) for a in data["actions"]],
+        invitations=[invitation_out(i) for i in data["invitations"]],
     )

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import logging
 import smtplib
-from email.message import EmailMessage
 
 import anyio
 from sqlalchemy import select, update
@@ -18,26 +17,13 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from market.config import Settings
 from market.db import rows_changed
+from market.mail import send_mail
 from market.models import Pledge, utcnow
 from market.pledges import service as pledges
 from market.pledges.receipts import email_text
 from market.vocabulary import SETTLED_STATES
 
 log = logging.getLogger("bourse.mail")
-
-
-def send_mail(settings: Settings, to: str, subject: str, body: str) -> None:
-    message = EmailMessage()
-    message["From"] = settings.mail_from
-    message["To"] = to
-    message["Subject"] = subject
-    message.set_content(body)
-    with smtplib.SMTP(settings.smtp_host, settings.smtp_port, timeout=15) as smtp:
-        if settings.smtp_starttls:
-            smtp.starttls()
-        if settings.smtp_user:
-            smtp.login(settings.smtp_user, settings.smtp_password)
-        smtp.send_message(message)
 
 
 async def unsent(session: AsyncSession) -> list[int]:
