@@ -19,6 +19,9 @@ _STRINGS = re.compile(rb'"(?:[^"\\]|\\.)*"', re.DOTALL)
 _NOT_BRACKETS = bytes(b for b in range(256) if b not in b"[]{}")
 
 
+FORMS = ("application/x-www-form-urlencoded", "multipart/form-data")
+
+
 class UnsupportedMediaType(DomainError):
     status_code = 415
 
@@ -32,6 +35,10 @@ async def guard_request(request: Request) -> None:
     if not body.strip():
         return
     media_type = request.content_type[0].lower()
+    if media_type in FORMS and not request.url.path.startswith("/api/"):  # the web client's pages post forms
+        if b"\x00" in body or b"%00" in body:
+            raise InvalidField("caractère nul interdit dans un champ du formulaire", field="formulaire")
+        return
     if media_type and not (media_type == "application/json" or media_type.endswith("+json")):
         raise UnsupportedMediaType(  # without a Content-Type the body is read as JSON, as it always was
             f"le corps de la requête doit être du JSON (Content-Type: application/json), reçu : {media_type}",

@@ -5,11 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from litestar import Request, Router, get, post
+from litestar.background_tasks import BackgroundTask
 from litestar.middleware.rate_limit import get_remote_address
 from litestar.response import Redirect, Template
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
-from api.controllers.accounts import LOGIN_STORE
+from api.controllers.accounts import SIGN_UP_SENT
 from api.identity import IdentityDep
 from api.pages.common import form_errors, form_values, options, render, see_other
 from api.security import auth_rate_limit
@@ -19,6 +20,7 @@ from market.accounts import service as accounts
 from market.accounts.throttle import LoginThrottle
 from market.config import Settings
 from market.errors import DomainError
+from market.mail import deliver
 from market.vocabulary import MEMBER_ROLES, ORGANISATION_KINDS, ROLE_LABELS
 
 
@@ -37,7 +39,9 @@ async def login_form(request: Request[Any, Any, Any], identity: IdentityDep) -> 
 async def login(request: Request[Any, Any, Any], db_session: AsyncSession, settings: Settings,
                 identity: IdentityDep) -> Template | Redirect:
     values, _ = await form_values(request)
-    throttle = LoginThrottle(request.app.stores.get(LOGIN_STORE), settings)
+    engine = db_session.bind
+    assert isinstance(engine, AsyncEngine)
+    throttle = LoginThrottle(engine, settings)
     try:
         account = await accounts.authenticate(db_session, settings, throttle, values.get("email", ""),
                                               values.get("password", ""), get_remote_address(request))
@@ -62,15 +66,16 @@ async def register(request: Request[Any, Any, Any], db_session: AsyncSession, se
     try:
         if values.get("password") != values.get("password_again"):
             raise DomainError("les deux mots de passe diffèrent", field="password_again")
-        account = await accounts.register(db_session, settings, values.get("email", ""), values.get("password", ""),
-                                          values.get("display_name") or None)
+        mails = await accounts.sign_up(db_session, settings, values.get("email", ""), values.get("password", ""),
+                                       values.get("display_name") or None)
     except DomainError as exc:
         await db_session.rollback()
         kept = {k: values.get(k, "") for k in ("email", "display_name")}
         return render("register.html", identity, status_code=exc.status_code, title="Créer un compte",
                       values=kept, errors=form_errors(exc))
-    sign_in(request, account.id)
-    return see_other("/mon-compte?bienvenue=1")
+    # the same answer whether the address already had an account (the email says the rest)
+    return render("register_sent.html", identity, title="Vérifiez votre boîte mail", detail=SIGN_UP_SENT,
+                  background=BackgroundTask(deliver, settings, mails))
 
 
 @post("/deconnexion", include_in_schema=False)

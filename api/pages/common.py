@@ -54,8 +54,9 @@ def label(list_name: str, code: str | None) -> str:
 VOCABULARY = {name: options(name) for name in LISTS}
 
 
-def render(template: str, identity: Identity | None, status_code: int = 200, **context: Any) -> Template:
-    return Template(template_name=template, status_code=status_code,
+def render(template: str, identity: Identity | None, status_code: int = 200, background: Any = None,
+           **context: Any) -> Template:
+    return Template(template_name=template, status_code=status_code, background=background,
                     context={"identity": identity, "kinds": WEB_KINDS, "label": label, **context})
 
 

@@ -1,7 +1,7 @@
 """correctness: the hash of the text each listing's embedding was made from
 
 Revision ID: 20261202_0006
-Revises: 20261202_0004
+Revises: 20261202_0005
 Create Date: 2026-12-02 12:00:00
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = '20261202_0006'
-down_revision = '20261202_0004'
+down_revision = '20261202_0005'
 branch_labels = None
 depends_on = None
 

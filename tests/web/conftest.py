@@ -15,11 +15,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from aiosmtpd.controller import Controller
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 
 from market.config import ROOT, Settings
 from tests.conftest import _wipe, suite_settings
 from tests.helpers import run
+from tests.mailbox import Mailbox
 from tests.stripe_fixtures import (
     PUBLISHABLE,
     STRIPE_SECRET,
@@ -44,10 +46,24 @@ def web_settings(database_url: str) -> Settings:
 
 
 @pytest.fixture(scope="session")
-def web_server(web_settings: Settings, localstripe: str) -> Iterator[str]:
-    """The app as `make run` serves it, with Stripe's test mode on the fake Stripe server."""
+def web_smtp() -> Iterator[tuple[Mailbox, int]]:
+    """The web server's mail server, for the whole run (the server is started once)."""
+    mailbox, port = Mailbox(), free_port()
+    controller = Controller(mailbox, hostname="127.0.0.1", port=port)
+    controller.start()
+    try:
+        yield mailbox, port
+    finally:
+        controller.stop()
+
+
+@pytest.fixture(scope="session")
+def web_server(web_settings: Settings, localstripe: str, web_smtp: tuple[Mailbox, int]) -> Iterator[str]:
+    """The app as `make run` serves it, with Stripe's test mode on the fake Stripe server and its
+    emails sent to the SMTP server of the suite."""
     port = free_port()
     env = {**os.environ, "BOURSE_ENV": "test", "DATABASE_URL": web_settings.database_url, "AUTO_PUBLISH": "false",
+           "SMTP_HOST": "127.0.0.1", "SMTP_PORT": str(web_smtp[1]), "PUBLIC_URL": f"http://127.0.0.1:{port}",
            "STRIPE_API_BASE": localstripe, "STRIPE_SECRET_KEY": STRIPE_SECRET, "STRIPE_PUBLISHABLE_KEY": PUBLISHABLE,
            "STRIPE_WEBHOOK_SECRET": WEBHOOK_SECRET,
            "SECRET_KEY": web_settings.secret_key, "ARGON2_PROFILE": "cheapest", "LOG_LEVEL": "WARNING",

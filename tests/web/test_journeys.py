@@ -9,6 +9,7 @@ from playwright.sync_api import Page, expect
 
 from market.config import Settings
 from tests.factories import initiative, support_provider
+from tests.mailbox import Mailbox
 from tests.people import PASSWORD, make_person
 from tests.web.conftest import check_accessibility
 
@@ -96,7 +97,9 @@ def test_a_form_error_keeps_what_was_typed_and_says_it_at_the_field(page: Page, 
 
 
 def test_leader_lists_an_initiative_and_a_provider_accepts_the_match(page: Page, web_server: str,
-                                                                    web_settings: Settings) -> None:
+                                                                    web_settings: Settings,
+                                                                    web_smtp: tuple[Mailbox, int]) -> None:
+    mailbox = web_smtp[0]
     admin = make_person(web_settings, "admin").headers
     provider_member = make_person(web_settings, "support_member")
     offer = httpx.post(f"{web_server}/api/support-providers",
@@ -112,7 +115,11 @@ def test_leader_lists_an_initiative_and_a_provider_accepts_the_match(page: Page,
     page.get_by_label("Mot de passe (obligatoire)", exact=True).fill(PASSWORD)
     page.get_by_label("Le même mot de passe, encore une fois").fill(PASSWORD)
     page.get_by_role("button", name="Créer mon compte").click()
-    expect(page.get_by_role("status")).to_contain_text("Bienvenue")
+    expect(page.get_by_role("heading", name="Vérifiez votre boîte mail")).to_be_visible()
+    check_accessibility(page, "inscription-envoyee")
+    page.goto(f"/compte/confirmer#jeton={mailbox.token('porteuse@example.org', 'confirmer')}")
+    expect(page.locator("#message")).to_contain_text("confirmée")
+    log_in(page, "porteuse@example.org")
     page.get_by_label("Nom de l'organisation").fill("Collectif des Près")
     page.get_by_label("Type d'organisation").select_option("initiative_group")
     page.get_by_label("Mon rôle").select_option("project_leader")
