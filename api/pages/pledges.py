@@ -55,7 +55,7 @@ async def pledge(request: Request[Any, Any, Any], db_session: AsyncSession, sett
                                 "display_name": values.get("display_name") or None,
                                 "message": values.get("message") or None,
                                 "anonymous": values.get("anonymous") == "oui"}, PledgeCreate)
-        started = await pledges.create(db_session, payments, settings, initiative_id, data)
+        started = await pledges.create(db_session, payments, settings, initiative_id, data, commit=db_session.commit)
     except (DomainError, msgspec.ValidationError) as exc:
         errors = form_errors(exc)
         if "amount_cents" in errors:
