@@ -22,8 +22,10 @@ from market.config import ROOT, Settings
 from market.db import session_scope
 from market.models import Base
 from seeds.loader import load_territories
+from tests.browser import browser
 from tests.helpers import run
-from tests.mailbox import smtp  # noqa: F401 (the loopback SMTP server, a fixture for every module)
+from tests.mailbox import Mailbox
+from tests.mailbox import smtp as smtp  # the loopback SMTP server, a fixture for every module
 from tests.people import ROLES, TEST_SECRET, Person, make_person
 
 # Loaded once per run (by `database_url`), never wiped; alembic_version is in no metadata.
@@ -127,3 +129,23 @@ def dialect(database_url: str) -> str:
 def pytest_report_header() -> str:
     return f"database: {os.environ.get('DATABASE_URL') or 'SQLite (temporary file)'}"
 
+
+
+@pytest.fixture()
+def mailbox(smtp: tuple[Mailbox, int]) -> Mailbox:
+    return smtp[0]
+
+
+@pytest.fixture()
+def mail_settings(database_url: str, smtp: tuple[Mailbox, int]) -> Settings:
+    """The app's emails (confirmations, resets, invitations) go to the loopback SMTP server."""
+    return suite_settings(database_url, embedding_model="", auto_publish=True, smtp_host="127.0.0.1",
+                          smtp_port=smtp[1], public_url="https://bourse.test")
+
+
+@pytest.fixture()
+def web(mail_settings: Settings) -> Iterator[TestClient]:
+    """That app, as a browser would use it (cookies, CSRF, no bearer token); rows wiped afterwards."""
+    with browser(create_app(mail_settings)) as client:
+        yield client
+    run(_wipe(mail_settings.database_url))

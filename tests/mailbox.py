@@ -10,6 +10,7 @@ import re
 import socket
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from email import message_from_bytes, policy
 from email.message import EmailMessage
 from typing import Any
@@ -62,8 +63,9 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-@pytest.fixture()
-def smtp() -> Iterator[tuple[Mailbox, int]]:
+@contextmanager
+def running_smtp() -> Iterator[tuple[Mailbox, int]]:
+    """A real SMTP server on a free loopback port, and the mailbox it fills."""
     mailbox = Mailbox()
     port = free_port()
     controller = Controller(mailbox, hostname="127.0.0.1", port=port)
@@ -72,3 +74,9 @@ def smtp() -> Iterator[tuple[Mailbox, int]]:
         yield mailbox, port
     finally:
         controller.stop()
+
+
+@pytest.fixture()
+def smtp() -> Iterator[tuple[Mailbox, int]]:
+    with running_smtp() as server:
+        yield server

@@ -88,10 +88,6 @@ def pay_settings(database_url: str, localstripe: str, smtp: tuple[Mailbox, int])
     return payment_settings(database_url, localstripe, smtp[1])
 
 
-@pytest.fixture()
-def mailbox(smtp: tuple[Mailbox, int]) -> Mailbox:
-    return smtp[0]
-
 
 @pytest.fixture()
 def pay_client(pay_settings: Settings) -> Iterator[TestClient]:

@@ -7,10 +7,8 @@ reset; logout everywhere."""
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
 from datetime import UTC, datetime
 
-import pytest
 from litestar.testing import TestClient
 from sqlalchemy import update
 
@@ -31,22 +29,7 @@ DONOR = "donatrice@example.org"
 NEW_PASSWORD = "a brand new passphrase for me"
 
 
-@pytest.fixture()
-def mailbox(smtp: tuple[Mailbox, int]) -> Mailbox:
-    return smtp[0]
 
-
-@pytest.fixture()
-def trust_settings(database_url: str, smtp: tuple[Mailbox, int]) -> Settings:
-    return suite_settings(database_url, embedding_model="", auto_publish=True, smtp_host="127.0.0.1",
-                          smtp_port=smtp[1], public_url="https://bourse.test")
-
-
-@pytest.fixture()
-def web(trust_settings: Settings) -> Iterator[TestClient]:
-    with browser(create_app(trust_settings)) as client:
-        yield client
-    run(_wipe(trust_settings.database_url))
 
 
 def confirm(web: TestClient, mailbox: Mailbox, email: str) -> None:
@@ -65,12 +48,12 @@ def snapshot(settings: Settings) -> list:
 
 
 def test_registering_someone_elses_contact_or_donor_address_reads_and_erases_nothing(
-        web: TestClient, trust_settings: Settings, mailbox: Mailbox) -> None:
-    leader = make_person(trust_settings, "project_leader")
+        web: TestClient, mail_settings: Settings, mailbox: Mailbox) -> None:
+    leader = make_person(mail_settings, "project_leader")
     ini = web.post("/api/initiatives", headers=leader.headers, json=initiative(
         contact={"name": "Victime", "email": VICTIM, "phone": "01 23 45 67 89"})).json()
-    add_pledge(trust_settings, ini["id"], DONOR, "d1")
-    before = snapshot(trust_settings)
+    add_pledge(mail_settings, ini["id"], DONOR, "d1")
+    before = snapshot(mail_settings)
     for address in (VICTIM, DONOR):  # the attacker registers each address, and logs in (unconfirmed)
         with without_cookies(web):
             assert register(web, address, "the attacker's own password").status_code == 202
@@ -80,20 +63,20 @@ def test_registering_someone_elses_contact_or_donor_address_reads_and_erases_not
             refused = web.get("/api/me/export")
             assert refused.status_code == 403 and "confirmez" in refused.json()["detail"]
             assert web.delete("/api/me", headers=csrf(web)).status_code == 204  # only its own account goes
-    assert snapshot(trust_settings) == before
-    assert sql(trust_settings.database_url, "SELECT count(*) FROM personal_links")[0][0] == 0
+    assert snapshot(mail_settings) == before
+    assert sql(mail_settings.database_url, "SELECT count(*) FROM personal_links")[0][0] == 0
 
 
-def test_the_owner_of_a_confirmed_address_gets_exactly_what_is_linked(web: TestClient, trust_settings: Settings,
+def test_the_owner_of_a_confirmed_address_gets_exactly_what_is_linked(web: TestClient, mail_settings: Settings,
                                                                       mailbox: Mailbox) -> None:
-    leader = make_person(trust_settings, "project_leader")
+    leader = make_person(mail_settings, "project_leader")
     ini = web.post("/api/initiatives", headers=leader.headers, json=initiative(
         contact={"name": "Victime", "email": VICTIM.upper(), "phone": "01 23 45 67 89"})).json()
-    mine = add_pledge(trust_settings, ini["id"], VICTIM, "v1")
-    add_pledge(trust_settings, ini["id"], DONOR, "v2")
+    mine = add_pledge(mail_settings, ini["id"], VICTIM, "v1")
+    add_pledge(mail_settings, ini["id"], DONOR, "v2")
     assert register(web, VICTIM).status_code == 202
     confirm(web, mailbox, VICTIM)
-    links = sql(trust_settings.database_url, "SELECT subject, subject_id FROM personal_links ORDER BY subject")
+    links = sql(mail_settings.database_url, "SELECT subject, subject_id FROM personal_links ORDER BY subject")
     assert links == [("initiative", ini["id"]), ("pledge", mine)]
     login(web, VICTIM)
     data = web.get("/api/me/export").json()
@@ -105,11 +88,11 @@ def test_the_owner_of_a_confirmed_address_gets_exactly_what_is_linked(web: TestC
     assert changed.status_code == 200, changed.text
     assert web.get("/api/me/export").json()["listing_contacts"] == []
     assert web.delete("/api/me", headers=csrf(web)).status_code == 204
-    assert sql(trust_settings.database_url, "SELECT email, anonymous FROM pledges WHERE id = :p", p=mine) == [
+    assert sql(mail_settings.database_url, "SELECT email, anonymous FROM pledges WHERE id = :p", p=mine) == [
         (None, True)]
-    assert sql(trust_settings.database_url, "SELECT contact_email FROM initiatives") == [("autre@example.org",)]
-    assert sql(trust_settings.database_url, "SELECT count(*) FROM pledges WHERE email = :e", e=DONOR)[0][0] == 1
-    assert sql(trust_settings.database_url, "SELECT count(*) FROM personal_links")[0][0] == 0
+    assert sql(mail_settings.database_url, "SELECT contact_email FROM initiatives") == [("autre@example.org",)]
+    assert sql(mail_settings.database_url, "SELECT count(*) FROM pledges WHERE email = :e", e=DONOR)[0][0] == 1
+    assert sql(mail_settings.database_url, "SELECT count(*) FROM personal_links")[0][0] == 0
 
 
 def test_confirmation_links_are_single_use_expire_and_unconfirmed_accounts_do_nothing_else(
@@ -149,8 +132,8 @@ def test_confirmation_links_are_single_use_expire_and_unconfirmed_accounts_do_no
 
 
 def test_sign_up_and_reset_answer_the_same_whether_the_address_has_an_account(
-        web: TestClient, trust_settings: Settings, mailbox: Mailbox) -> None:
-    person = make_person(trust_settings, "funder")
+        web: TestClient, mail_settings: Settings, mailbox: Mailbox) -> None:
+    person = make_person(mail_settings, "funder")
     timings = {}
     answers = {}
     for label, email in (("known", person.email), ("unknown", "personne@example.org")):
@@ -169,9 +152,9 @@ def test_sign_up_and_reset_answer_the_same_whether_the_address_has_an_account(
     assert [m["Subject"] for m in mailbox.to("personne@example.org")] == ["Confirmez votre adresse email"]
 
 
-def test_reset_by_link_ends_every_session_and_token(web: TestClient, trust_settings: Settings,
+def test_reset_by_link_ends_every_session_and_token(web: TestClient, mail_settings: Settings,
                                                     mailbox: Mailbox) -> None:
-    person = make_person(trust_settings, "funder")
+    person = make_person(mail_settings, "funder")
     assert login(web, person.email).status_code == 200
     assert web.post("/api/auth/password/forgot", json={"email": person.email.upper()},
                     headers=csrf(web)).status_code == 202
@@ -194,9 +177,9 @@ def test_reset_by_link_ends_every_session_and_token(web: TestClient, trust_setti
 
 
 def test_change_with_the_current_password_ends_the_others_and_sessions_are_listed_and_revoked(
-        web: TestClient, trust_settings: Settings) -> None:
-    person = make_person(trust_settings, "funder")
-    with browser(create_app(trust_settings)) as other:
+        web: TestClient, mail_settings: Settings) -> None:
+    person = make_person(mail_settings, "funder")
+    with browser(create_app(mail_settings)) as other:
         assert login(other, person.email).status_code == 200
         assert login(web, person.email).status_code == 200
         listed = web.get("/api/me/sessions").json()
@@ -217,7 +200,7 @@ def test_change_with_the_current_password_ends_the_others_and_sessions_are_liste
         assert login(other, person.email, NEW_PASSWORD).status_code == 200
         rows = web.get("/api/me/sessions").json()["sessions"]
         [theirs] = [s for s in rows if not s["current"]]
-        stranger = make_person(trust_settings, "funder")
+        stranger = make_person(mail_settings, "funder")
         assert web.delete(f"/api/me/sessions/{theirs['id']}", headers=stranger.headers).status_code == 404
         assert web.delete(f"/api/me/sessions/{theirs['id']}", headers=csrf(web)).status_code == 204
         assert other.get("/api/me").status_code == 401
@@ -227,12 +210,12 @@ def test_change_with_the_current_password_ends_the_others_and_sessions_are_liste
         out = web.post("/api/auth/logout", json={"everywhere": True}, headers=csrf(web))
         assert out.status_code == 204
         assert other.get("/api/me").status_code == 401 and web.get("/api/me").status_code == 401
-    assert sql(trust_settings.database_url, "SELECT count(*) FROM web_sessions WHERE account_id = :a",
+    assert sql(mail_settings.database_url, "SELECT count(*) FROM web_sessions WHERE account_id = :a",
                a=person.account_id)[0][0] == 0
 
 
 def test_the_emailed_links_open_a_page_that_posts_the_token_from_the_fragment(web: TestClient, mailbox: Mailbox,
-                                                                             trust_settings: Settings) -> None:
+                                                                             mail_settings: Settings) -> None:
     assert register(web, "page@example.org").status_code == 202
     [message] = mailbox.to("page@example.org")
     link = next(line for line in message.get_content().splitlines() if "/compte/" in line)
@@ -247,8 +230,8 @@ def test_the_emailed_links_open_a_page_that_posts_the_token_from_the_fragment(we
 
 
 def test_the_owner_of_an_address_someone_registered_first_takes_it_back_by_reset(
-        web: TestClient, trust_settings: Settings, mailbox: Mailbox) -> None:
-    with browser(create_app(trust_settings)) as attacker:
+        web: TestClient, mail_settings: Settings, mailbox: Mailbox) -> None:
+    with browser(create_app(mail_settings)) as attacker:
         assert register(attacker, VICTIM, "the attacker's own password").status_code == 202
         assert login(attacker, VICTIM, "the attacker's own password").status_code == 200
         assert register(web, VICTIM).status_code == 202  # the owner: "vous avez déjà un compte"

@@ -22,11 +22,6 @@ from tests.people import PASSWORD, make_person
 
 
 @pytest.fixture()
-def mailbox(smtp: tuple[Mailbox, int]) -> Mailbox:
-    return smtp[0]
-
-
-@pytest.fixture()
 def auth_settings(database_url: str, smtp: tuple[Mailbox, int]) -> Settings:
     return suite_settings(database_url, embedding_model="", smtp_host="127.0.0.1", smtp_port=smtp[1],
                           public_url="https://bourse.test")

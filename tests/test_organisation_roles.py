@@ -4,39 +4,19 @@ members; the last owner kept; roles fitting the organisation's kind; a default o
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
-import pytest
 from litestar.testing import TestClient
 
-from api.app import create_app
 from market.config import Settings
-from tests.browser import browser, csrf, login, register
-from tests.conftest import _wipe, suite_settings
+from tests.browser import csrf, login, register
 from tests.factories import initiative
-from tests.helpers import run, sql
+from tests.helpers import sql
 from tests.mailbox import Mailbox
 from tests.people import make_person
 
 INVITEE = "nouvelle.recrue@example.org"
 
 
-@pytest.fixture()
-def mailbox(smtp: tuple[Mailbox, int]) -> Mailbox:
-    return smtp[0]
 
-
-@pytest.fixture()
-def org_settings(database_url: str, smtp: tuple[Mailbox, int]) -> Settings:
-    return suite_settings(database_url, embedding_model="", auto_publish=True, smtp_host="127.0.0.1",
-                          smtp_port=smtp[1], public_url="https://bourse.test")
-
-
-@pytest.fixture()
-def web(org_settings: Settings) -> Iterator[TestClient]:
-    with browser(create_app(org_settings)) as client:
-        yield client
-    run(_wipe(org_settings.database_url))
 
 
 def invite(web: TestClient, owner, email: str, role: str = "project_leader", **extra: object):
@@ -44,11 +24,11 @@ def invite(web: TestClient, owner, email: str, role: str = "project_leader", **e
                     json={"email": email, "role": role, **extra})
 
 
-def test_invitation_end_to_end_with_real_smtp(web: TestClient, org_settings: Settings, mailbox: Mailbox) -> None:
-    owner = make_person(org_settings, "project_leader")
-    member = make_person(org_settings, "project_leader", organisations={"project_leader": owner.organisation_id})
-    moderator = make_person(org_settings, "moderator")
-    stranger = make_person(org_settings, "funder")
+def test_invitation_end_to_end_with_real_smtp(web: TestClient, mail_settings: Settings, mailbox: Mailbox) -> None:
+    owner = make_person(mail_settings, "project_leader")
+    member = make_person(mail_settings, "project_leader", organisations={"project_leader": owner.organisation_id})
+    moderator = make_person(mail_settings, "moderator")
+    stranger = make_person(mail_settings, "funder")
     answers = [invite(web, owner, email) for email in (INVITEE, stranger.email, moderator.email, member.email)]
     assert {a.status_code for a in answers} == {202} and len({a.content for a in answers}) == 1  # no enumeration
     assert str(stranger.account_id) not in answers[1].text
@@ -84,19 +64,19 @@ def test_invitation_end_to_end_with_real_smtp(web: TestClient, org_settings: Set
     exported = web.get("/api/me/export", headers=stranger.headers).json()["invitations"]
     assert [(i["id"], i["accepted"]) for i in exported] == [(theirs["id"], False)]  # personal data too
     assert web.delete("/api/me", headers=stranger.headers).status_code == 204
-    assert sql(org_settings.database_url, "SELECT count(*) FROM invitations WHERE email = :e",
+    assert sql(mail_settings.database_url, "SELECT count(*) FROM invitations WHERE email = :e",
                e=stranger.email)[0][0] == 0  # erased with the account
-    invited_before = make_person(org_settings, "funder")
+    invited_before = make_person(mail_settings, "funder")
     invite(web, owner, invited_before.email, "funder")
-    sql(org_settings.database_url, "UPDATE accounts SET platform_role = 'moderator' WHERE id = :a",
+    sql(mail_settings.database_url, "UPDATE accounts SET platform_role = 'moderator' WHERE id = :a",
         a=invited_before.account_id)
     [late] = web.get("/api/me/invitations", headers=invited_before.headers).json()
     assert web.post(f"/api/me/invitations/{late['id']}/accept", headers=invited_before.headers).status_code == 403
 
 
-def test_owners_roles_and_the_last_owner(web: TestClient, org_settings: Settings) -> None:
-    owner = make_person(org_settings, "business_member")
-    colleague = make_person(org_settings, "business_member", organisations={"business_member": owner.organisation_id})
+def test_owners_roles_and_the_last_owner(web: TestClient, mail_settings: Settings) -> None:
+    owner = make_person(mail_settings, "business_member")
+    colleague = make_person(mail_settings, "business_member", organisations={"business_member": owner.organisation_id})
     url = f"/api/organisations/{owner.organisation_id}/members"
     assert web.delete(f"{url}/{owner.account_id}", headers=owner.headers).status_code == 409  # the last owner
     demote = web.put(f"{url}/{owner.account_id}", json={"owner": False}, headers=owner.headers)
@@ -107,15 +87,15 @@ def test_owners_roles_and_the_last_owner(web: TestClient, org_settings: Settings
     promoted = web.put(f"{url}/{colleague.account_id}", json={"owner": True, "role": "funder"}, headers=owner.headers)
     assert promoted.status_code == 200 and promoted.json()["owner"] is True and promoted.json()["role"] == "funder"
     assert web.delete(f"{url}/{owner.account_id}", headers=owner.headers).status_code == 204  # another owner stays
-    assert sql(org_settings.database_url, "SELECT account_id, owner FROM memberships WHERE organisation_id = :o",
+    assert sql(mail_settings.database_url, "SELECT account_id, owner FROM memberships WHERE organisation_id = :o",
                o=owner.organisation_id) == [(colleague.account_id, True)]
 
 
-def test_someone_acting_for_several_organisations_chooses_a_default(web: TestClient, org_settings: Settings) -> None:
-    person = make_person(org_settings, "project_leader")
-    other = make_person(org_settings, "project_leader")
-    both = make_person(org_settings, "project_leader", organisations={"project_leader": person.organisation_id})
-    sql(org_settings.database_url, "INSERT INTO memberships (account_id, organisation_id, role, owner, created_at) "
+def test_someone_acting_for_several_organisations_chooses_a_default(web: TestClient, mail_settings: Settings) -> None:
+    person = make_person(mail_settings, "project_leader")
+    other = make_person(mail_settings, "project_leader")
+    both = make_person(mail_settings, "project_leader", organisations={"project_leader": person.organisation_id})
+    sql(mail_settings.database_url, "INSERT INTO memberships (account_id, organisation_id, role, owner, created_at) "
         "VALUES (:a, :o, 'project_leader', false, CURRENT_TIMESTAMP)", a=both.account_id, o=other.organisation_id)
     ambiguous = web.post("/api/initiatives", json=initiative(), headers=both.headers)
     assert ambiguous.status_code == 400 and ambiguous.json()["field"] == "organisation_id"

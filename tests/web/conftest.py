@@ -15,13 +15,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from aiosmtpd.controller import Controller
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 
 from market.config import ROOT, Settings
 from tests.conftest import _wipe, suite_settings
 from tests.helpers import run
-from tests.mailbox import Mailbox
+from tests.mailbox import Mailbox, running_smtp
 from tests.stripe_fixtures import (
     PUBLISHABLE,
     STRIPE_SECRET,
@@ -48,13 +47,8 @@ def web_settings(database_url: str) -> Settings:
 @pytest.fixture(scope="session")
 def web_smtp() -> Iterator[tuple[Mailbox, int]]:
     """The web server's mail server, for the whole run (the server is started once)."""
-    mailbox, port = Mailbox(), free_port()
-    controller = Controller(mailbox, hostname="127.0.0.1", port=port)
-    controller.start()
-    try:
-        yield mailbox, port
-    finally:
-        controller.stop()
+    with running_smtp() as server:
+        yield server
 
 
 @pytest.fixture(scope="session")
