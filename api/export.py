@@ -13,6 +13,9 @@ import msgspec
 _SKIPPED = ("description", "skills_normalised", "place", "organisation", "area")
 
 
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
 def _flat(item: dict[str, Any]) -> dict[str, Any]:
     row = {k: v for k, v in item.items() if k not in _SKIPPED}
     for key, value in row.items():
@@ -24,7 +27,15 @@ def _flat(item: dict[str, Any]) -> dict[str, Any]:
     if item.get("organisation"):
         row["organisation"] = item["organisation"]["name"]
     row["description"] = item["description"]
-    return row
+    return {key: _inert(value) for key, value in row.items()}
+
+
+def _inert(value: Any) -> Any:
+    """A text a spreadsheet would run as a formula (= + - @, tab, carriage return first) is kept as
+    text: OWASP's neutralisation, a leading apostrophe."""
+    if isinstance(value, str) and value[:1] in FORMULA_STARTS:
+        return "'" + value
+    return value
 
 
 def csv_chunks(items: Iterable[msgspec.Struct]) -> Iterator[str]:

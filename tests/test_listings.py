@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import csv
+import io
+
 import pytest
 from litestar.testing import TestClient
 
@@ -134,3 +137,14 @@ def test_export_csv_and_geojson_with_filters(client: TestClient, resource: str) 
     if resource != "support-providers":
         assert feature["geometry"] == {"type": "Point", "coordinates": [6.8628, 47.6386]}
     assert client.get(f"/api/{resource}/export", params={"format": "xls"}).status_code == 400
+
+
+def test_csv_cells_that_a_spreadsheet_would_run_are_kept_as_text(client: TestClient) -> None:
+    body = initiative(title="=HYPERLINK(\"http://example.org\")",
+                      description="+33 rue des Lilas, une épicerie solidaire")
+    assert client.post("/api/initiatives", json=body).status_code == 201
+    response = client.get("/api/initiatives/export", params={"format": "csv"})
+    assert response.headers["content-type"] == "text/csv; charset=utf-8"  # one charset
+    rows = list(csv.DictReader(io.StringIO(response.text)))
+    assert rows[0]["title"] == "'=HYPERLINK(\"http://example.org\")"
+    assert rows[0]["description"].startswith("'+33 rue")

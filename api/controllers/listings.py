@@ -49,7 +49,7 @@ def listing_controller(spec: KindSpec) -> type[Controller]:
             items = await listings.export(db_session, spec, listing_query)
             if format == "geojson":
                 return Stream(geojson_chunks(items), media_type="application/geo+json")
-            return Stream(csv_chunks(items), media_type="text/csv; charset=utf-8",
+            return Stream(csv_chunks(items), media_type="text/csv",
                           headers={"Content-Disposition": f'attachment; filename="{spec.resource}.csv"'})
 
         @post("/", summary=f"Créer une annonce ({spec.label}) : en attente de modération")
