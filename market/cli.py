@@ -57,6 +57,9 @@ async def _account_exists(settings: Settings, email: str) -> bool:
 def _password() -> str:
     if PASSWORD_ENV in os.environ:
         return os.environ[PASSWORD_ENV]
+    if not sys.stdin.isatty():  # a script or CI: no one can type it
+        raise DomainError(f"pas de terminal pour taper le mot de passe : donnez-le dans la variable "
+                          f"d'environnement {PASSWORD_ENV}")
     first = getpass.getpass("Mot de passe (12 caractères au moins) : ")
     if getpass.getpass("Le même, encore une fois : ") != first:
         raise DomainError("les deux mots de passe diffèrent")

@@ -143,6 +143,10 @@ def test_create_admin_from_the_command_line(database_url: str, safe_settings: Se
         weak = subprocess.run([*command[:-1], "other@example.org"], cwd=ROOT, capture_output=True, text=True,
                               env={**env, "BOURSE_ADMIN_PASSWORD": "court"}, timeout=120)
         assert weak.returncode == 2 and "password" in weak.stderr
+        no_env = {k: v for k, v in env.items() if k != "BOURSE_ADMIN_PASSWORD"}
+        blind = subprocess.run([*command[:-1], "third@example.org"], cwd=ROOT, capture_output=True, text=True,
+                               env=no_env, stdin=subprocess.DEVNULL, timeout=120)  # no terminal: say how
+        assert blind.returncode == 2 and "BOURSE_ADMIN_PASSWORD" in blind.stderr
         with browser(create_app(safe_settings)) as web:
             me = login(web, "admin@example.org", "premier admin, long et sûr")
             assert me.status_code == 200 and me.json()["roles"] == ["admin"]
