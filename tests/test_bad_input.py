@@ -227,3 +227,11 @@ def test_huge_id_is_not_found(client: TestClient, resource: str) -> None:
         assert_problem(response, 404, None)
     assert client.get(f"/api/{resource}/{item['id']}").json() == item
     assert total(client, resource) == 1
+
+
+@pytest.mark.parametrize(("resource", "parameter"), [("initiatives", "themes"), ("initiatives", "needs"),
+                                                     ("volunteer-offers", "commune")])
+def test_an_unknown_query_parameter_is_refused_naming_it(client: TestClient, resource: str, parameter: str) -> None:
+    response = client.get(f"/api/{resource}", params={parameter: "food"})
+    assert_problem(response, 400, parameter)
+    assert_problem(client.get(f"/api/{resource}/export", params={parameter: "food"}), 400, parameter)

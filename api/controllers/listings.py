@@ -4,9 +4,9 @@ This module does not use `from __future__ import annotations`: the handlers' ann
 the kind's own Structs, read from the factory's arguments when each class is built.
 """
 
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
-from litestar import Controller, delete, get, patch, post
+from litestar import Controller, Request, delete, get, patch, post
 from litestar.di import Provide
 from litestar.params import Parameter
 from litestar.response import Stream
@@ -17,6 +17,7 @@ from api.export import csv_chunks, geojson_chunks
 from api.identity import IdentityDep
 from market.access import signed_in, staff
 from market.config import Settings
+from market.errors import InvalidField
 from market.listings import kinds
 from market.listings import service as listings
 from market.listings.spec import KindSpec
@@ -99,7 +100,12 @@ def listing_controller(spec: KindSpec) -> type[Controller]:
     return ListingController
 
 
+BROWSE_PARAMETERS = frozenset({"q", "territory", "theme", "maturity", "economic_purpose", "org_form", "stance", "need",
+                               "direction", "remote_ok", "page", "page_size", "sort", "format"})
+
+
 def provide_listing_query(
+    request: Request[Any, Any, Any],
     q: Annotated[str | None, Parameter(max_length=200, description="Recherche plein texte")] = None,
     territory: Annotated[str | None, Parameter(max_length=20, description=TERRITORY_HELP)] = None,
     theme: Theme | None = None,
@@ -114,7 +120,11 @@ def provide_listing_query(
     page_size: Annotated[int, Parameter(ge=1, le=100)] = 20,
     sort: listings.Sort | None = None,
 ) -> listings.ListingQuery:
-    """The browse and export query parameters, read once for both routes."""
+    """The browse and export query parameters, read once for both routes. A parameter the routes do not
+    know is refused, naming it (`?themes=food` would otherwise return everything)."""
+    unknown = sorted(set(request.query_params) - BROWSE_PARAMETERS)
+    if unknown:
+        raise InvalidField(f"paramètre inconnu : « {unknown[0]} »", field=unknown[0], source="query")
     values = {"theme": theme, "maturity": maturity, "economic_purpose": economic_purpose, "org_form": org_form,
               "stance": stance, "need": need, "direction": direction, "remote_ok": remote_ok}
     filters = {name: value for name, value in values.items() if value is not None and value != []}
