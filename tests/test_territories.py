@@ -19,6 +19,12 @@ def test_finds_hericourt_by_name_or_postal_code(client: TestClient, q: str) -> N
     assert ids(client, q)[0] == "commune:70285"
 
 
+@pytest.mark.parametrize("q", ["st maur", "saint maur", "St-Maur"])
+def test_abbreviated_saints_and_the_largest_town_first(client: TestClient, q: str) -> None:
+    # Saint-Maur-des-Fossés (94068, 76,000 people) before the villages named Saint-Maur
+    assert ids(client, q)[0] == "commune:94068"
+
+
 def test_finds_every_level(client: TestClient) -> None:
     assert "epci:247000722" in ids(client, "pays d'hericourt")
     assert ids(client, "200069052") == ["epci:200069052"]

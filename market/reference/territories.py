@@ -25,6 +25,10 @@ _PREFIXES = {"commune": "commune", "epci": "epci", "department": "department", "
              "dep": "department", "region": "region", "reg": "region"}
 
 
+# How place names are abbreviated when typed: "st maur", "ste foy".
+ABBREVIATIONS = {"st": "saint", "ste": "sainte", "sts": "saints", "stes": "saintes"}
+
+
 class TerritoryOut(msgspec.Struct):
     id: str
     kind: str
@@ -84,7 +88,7 @@ class TerritoryIndex:
         self._key_entries = [i for _, i in keys]
 
     def search(self, query: str, limit: int = 10) -> list[TerritoryOut]:
-        wanted = simplify(query)
+        wanted = " ".join(ABBREVIATIONS.get(word, word) for word in simplify(query).split())
         if not wanted:
             return []
         scores: dict[int, float] = {}
@@ -97,7 +101,9 @@ class TerritoryIndex:
             # a commune with this postal code alone (Paris 18e) before one that has twenty (Paris)
             scores.setdefault(i, len(self.entries[i].postal_codes) / 1000)
         for i in self._prefix_hits(wanted):
-            scores.setdefault(i, 1 if self._names[i] == wanted else 2)
+            # a name that starts with the query, whole or not: population decides ("saint maur" puts
+            # Saint-Maur-des-Fossés before the villages called Saint-Maur); a later word comes after
+            scores.setdefault(i, 1 if self._names[i].startswith(wanted) else 2)
         if len(scores) < limit and " " in wanted:
             for i in self._all_words_hits(wanted.split()):
                 scores.setdefault(i, 3)
