@@ -76,7 +76,7 @@ def _join(parent: str, child: str) -> str:
     return parent or child
 
 
-def _field_error(message: str, key: str | None, source: str) -> dict[str, Any]:
+def field_error(message: str, key: str | None, source: str) -> dict[str, Any]:
     """Name the field at fault from Litestar's key and msgspec's path: `contact.email`, `themes[0]`."""
     field = key if key not in (None, "body", "data") else ""
     at = _PATH.search(message)
@@ -94,11 +94,11 @@ def _field_error(message: str, key: str | None, source: str) -> dict[str, Any]:
 
 def _field_errors(exc: ValidationException) -> list[dict[str, Any]]:
     errors = [
-        _field_error(str(item.get("message", "")), item.get("key"), item.get("source") or "body")
+        field_error(str(item.get("message", "")), item.get("key"), item.get("source") or "body")
         for item in (exc.extra if isinstance(exc.extra, list) else [])
         if isinstance(item, dict)
     ]
-    return errors or [_field_error(str(exc.detail), None, "body")]
+    return errors or [field_error(str(exc.detail), None, "body")]
 
 
 def problem(request: Request, status: int, detail: str, *, field: str | None = None,

@@ -13,10 +13,8 @@ from typing import Any
 import stripe
 from litestar.testing import TestClient
 
+from market.cli import run_reconcile
 from market.config import ROOT, Settings
-from market.db import session_factory
-from market.pledges.payments import StripeGateway
-from market.pledges.reconcile import reconcile
 from tests.helpers import run, sql
 from tests.stripe_fixtures import Mailbox, live_env, new_initiative, new_pledge, pay
 
@@ -24,15 +22,7 @@ pytest_plugins = ("tests.stripe_fixtures",)
 
 
 def reconcile_now(settings: Settings) -> Counter[str]:
-    async def go() -> Counter[str]:
-        gateway = StripeGateway(settings)
-        try:
-            async with session_factory(settings) as factory:
-                return await reconcile(factory, gateway, settings, progress=False)
-        finally:
-            await gateway.close()
-
-    return run(go())
+    return run(run_reconcile(settings, progress=False))
 
 
 def offline_pledge(offline_client: TestClient, **overrides: Any) -> dict[str, Any]:

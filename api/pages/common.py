@@ -11,7 +11,7 @@ import msgspec
 from litestar import Request
 from litestar.response import Redirect, Template
 
-from api.errors import _french
+from api.errors import field_error
 from market.access import Identity
 from market.errors import DomainError
 from market.listings import kinds
@@ -65,24 +65,29 @@ def see_other(path: str) -> Redirect:
     return Redirect(path=path, status_code=303)
 
 
-_AT = re.compile(r" - at `\$\.?([^`]*)`")
-
-
 def form_errors(exc: Exception) -> dict[str, str]:
     """The field at fault and its French message, as the JSON API's problem document would name it."""
     if isinstance(exc, DomainError):
         return {exc.field or "formulaire": exc.detail}
     if isinstance(exc, msgspec.ValidationError):
-        message = str(exc)
-        found = _AT.search(message)
-        field = found.group(1) if found else "formulaire"
-        field = re.sub(r"\[\d+\]$", "", field)
-        missing = re.search(r"missing required field `([^`]+)`", message)
-        if missing:
-            field = f"{field}.{missing.group(1)}" if field != "formulaire" else missing.group(1)
+        found = field_error(str(exc), None, "body")  # named as the JSON API names it: `contact.email`
+        field = re.sub(r"\[\d+\]$", "", found["key"])  # `themes[0]`: the form has one field of checkboxes
+        field = "formulaire" if field == "body" else field
+        if "missing required field" in str(exc):
             return {field: "ce champ est obligatoire"}
-        return {field: _french(_AT.sub("", message))}
+        return {field: found["message"]}
     raise exc
+
+
+def cents(euros: str) -> int | str:
+    """An amount typed in euros (« 12,50 ») as cents; anything else as typed, for the schema to refuse."""
+    text = euros.replace(",", ".")
+    return round(float(text) * 100) if text.replace(".", "", 1).isdigit() else euros
+
+
+def whole(text: str) -> int | str:
+    """A whole number typed in a form; anything else as typed, for the schema to refuse."""
+    return int(text) if text.isdigit() else text
 
 
 async def form_values(request: Request[Any, Any, Any]) -> tuple[dict[str, str], dict[str, list[str]]]:

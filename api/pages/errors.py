@@ -15,8 +15,7 @@ JSON_PREFIXES = ("/api/", "/schema", "/health", "/static/")
 
 
 def is_page(request: Request[Any, Any, Any]) -> bool:
-    path = request.url.path
-    return not path.startswith(JSON_PREFIXES) and path != "/health"
+    return not request.url.path.startswith(JSON_PREFIXES)
 
 
 def handle(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:

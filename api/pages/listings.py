@@ -13,8 +13,18 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.deps import EmbedderDep, parse_id
 from api.identity import IdentityDep
-from api.pages.common import BY_KIND, VOCABULARY, WEB_KINDS, WebKind, form_errors, form_values, options, render
-from market import access
+from api.pages.common import (
+    BY_KIND,
+    VOCABULARY,
+    WEB_KINDS,
+    WebKind,
+    cents,
+    form_errors,
+    form_values,
+    options,
+    render,
+    whole,
+)
 from market.access import signed_in
 from market.config import Settings
 from market.errors import DomainError, NotAuthenticated
@@ -91,8 +101,7 @@ def _initiative_body(values: dict[str, str], lists: dict[str, list[str]]) -> dic
     if values.get("contact.phone"):
         body["contact"]["phone"] = values["contact.phone"]
     if values.get("funding_goal_euros"):
-        euros = values["funding_goal_euros"].replace(",", ".")
-        body["funding_goal_cents"] = round(float(euros) * 100) if euros.replace(".", "", 1).isdigit() else euros
+        body["funding_goal_cents"] = cents(values["funding_goal_euros"])
     return body
 
 
@@ -114,10 +123,6 @@ async def create_initiative(request: Request[Any, Any, Any], db_session: AsyncSe
         await db_session.rollback()
         return _initiative_form(identity, values, lists, errors, status_code=400)
     return Redirect(path=f"/initiatives/{item.id}?nouvelle=1", status_code=303)
-
-
-def _may_manage(identity: Any, kind: WebKind, item: Any) -> bool:
-    return access.can_manage(identity, kind.spec.kind, item)
 
 
 def kind_pages(kind: WebKind) -> list[HTTPRouteHandler]:
@@ -148,7 +153,7 @@ def kind_pages(kind: WebKind) -> list[HTTPRouteHandler]:
         if kind.spec.kind == "initiative" and item.status == "published":
             funding = await pledges.funding(db_session, settings, item.id)
         return render("listing.html", identity, title=kind.spec.title(item), kind=kind, listing=kind.spec.to_out(item),
-                      created="nouvelle" in request.query_params, manage=_may_manage(identity, kind, item),
+                      created="nouvelle" in request.query_params,
                       funding=funding)
 
     return [browse, read]
@@ -178,8 +183,7 @@ async def create_volunteer_offer(request: Request[Any, Any, Any], db_session: As
         "business_name": values.get("business_name", ""), "title": values.get("title", ""),
         "description": values.get("description", ""), "commune": values.get("commune", ""),
         "skills": [s.strip() for s in values.get("skills", "").split(",") if s.strip()],
-        "hours": int(values["hours"]) if values.get("hours", "").isdigit() else values.get("hours", ""),
-        "radius_km": int(values["radius_km"]) if values.get("radius_km", "").isdigit() else values.get("radius_km", ""),
+        "hours": whole(values.get("hours", "")), "radius_km": whole(values.get("radius_km", "")),
         "remote_ok": values.get("remote_ok") == "oui", "themes": lists.get("themes", []),
         "contact": {"name": values.get("contact.name", ""), "email": values.get("contact.email", "")},
     }

@@ -14,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.deps import parse_id
 from api.identity import IdentityDep
-from api.pages.common import form_errors, form_values, render, see_other
+from api.pages.common import cents, form_errors, form_values, render, see_other
 from market.config import Settings
 from market.errors import DomainError, Forbidden
 from market.listings import kinds
@@ -48,10 +48,8 @@ async def pledge(request: Request[Any, Any, Any], db_session: AsyncSession, sett
                  payments: PaymentGateway, identity: IdentityDep, listing_id: str) -> Template:
     initiative_id = parse_id(listing_id, "initiative")
     values, _ = await form_values(request)
-    euros = values.get("amount_euros", "").replace(",", ".")
     try:
-        amount = round(float(euros) * 100) if euros.replace(".", "", 1).isdigit() else euros
-        data = msgspec.convert({"amount_cents": amount, "email": values.get("email", ""),
+        data = msgspec.convert({"amount_cents": cents(values.get("amount_euros", "")), "email": values.get("email", ""),
                                 "display_name": values.get("display_name") or None,
                                 "message": values.get("message") or None,
                                 "anonymous": values.get("anonymous") == "oui"}, PledgeCreate)

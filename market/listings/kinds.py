@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from market.errors import NotFound
 from market.listings import initiatives, support_providers, takeovers, volunteer_offers
 from market.listings.spec import KindSpec
 from market.vocabulary import CANDIDATE_KINDS
@@ -13,10 +12,3 @@ KINDS: dict[str, KindSpec] = {
 BY_RESOURCE: dict[str, KindSpec] = {spec.resource: spec for spec in KINDS.values()}
 CANDIDATES: dict[str, KindSpec] = {kind: KINDS[kind] for kind in CANDIDATE_KINDS}
 INITIATIVES = KINDS["initiative"]
-
-
-def get(kind: str) -> KindSpec:
-    """The spec of a kind named by a request (404 for an unknown one)."""
-    if kind not in KINDS:
-        raise NotFound(f"type d'annonce inconnu : {kind}")
-    return KINDS[kind]

@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from market import access
 from market.access import Identity
 from market.config import Settings
+from market.db import dialect as db_dialect
 from market.errors import InvalidField, NotFound
 from market.listings.fields import sent_fields
 from market.listings.spec import KindSpec
@@ -38,13 +39,9 @@ class ListingQuery:
     sort: Sort | None = None
 
 
-def _dialect(session: AsyncSession) -> str:
-    return session.bind.dialect.name
-
-
 async def browse(session: AsyncSession, spec: KindSpec, query: ListingQuery) -> Any:
     model = spec.model
-    dialect = _dialect(session)
+    dialect = db_dialect(session)
     stmt = select(model).where(model.status == "published")
     for name, value in query.filters.items():
         builder = spec.filters.get(name)

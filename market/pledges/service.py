@@ -13,8 +13,9 @@ from __future__ import annotations
 import logging
 import secrets
 from collections.abc import Awaitable, Callable
+from typing import Any
 
-from sqlalchemy import case, func, select
+from sqlalchemy import ColumnElement, case, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from market.config import Settings
@@ -149,16 +150,21 @@ async def read(session: AsyncSession, pledge_id: int) -> PledgeOut:
     return to_out(await load(session, pledge_id))
 
 
-async def funding(session: AsyncSession, settings: Settings, initiative_id: int) -> FundingOut:
-    """Raised = settled pledges minus their refunds; a disputed pledge counts for nothing while its
-    dispute is open. One SQL sum over the pledge rows: nothing can be counted twice."""
-    initiative = await listings.read(session, INITIATIVES, initiative_id)
+def raised_sums() -> tuple[ColumnElement[Any], ColumnElement[Any]]:
+    """SQL sums over pledge rows: the money raised (settled pledges minus their refunds; a disputed
+    pledge counts for nothing while its dispute is open) and the number of pledges that count."""
     settled = Pledge.status.in_(SETTLED_STATES) & Pledge.disputed.is_(False)
     counted = settled & (Pledge.amount_cents > Pledge.refunded_cents)
+    return (func.coalesce(func.sum(case((settled, Pledge.amount_cents - Pledge.refunded_cents), else_=0)), 0),
+            func.coalesce(func.sum(case((counted, 1), else_=0)), 0))
+
+
+async def funding(session: AsyncSession, settings: Settings, initiative_id: int) -> FundingOut:
+    """What an initiative raised, in one SQL sum over its pledge rows: nothing can be counted twice."""
+    initiative = await listings.read(session, INITIATIVES, initiative_id)
     row = (await session.execute(
         select(
-            func.coalesce(func.sum(case((settled, Pledge.amount_cents - Pledge.refunded_cents), else_=0)), 0),
-            func.coalesce(func.sum(case((counted, 1), else_=0)), 0),
+            *raised_sums(),
             func.coalesce(func.sum(case((Pledge.status.in_(SETTLED_STATES), Pledge.refunded_cents), else_=0)), 0),
         ).where(Pledge.initiative_id == initiative.id)
     )).one()

@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy import case, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from market.db import insert_for, rows_changed
+from market.db import dialect, insert_for, rows_changed
 from market.models import Pledge, PledgeRefund, utcnow
 from market.pledges.payments import Intent, Refund
 
@@ -141,7 +141,7 @@ async def record_refund(session: AsyncSession, pledge_id: int, refund: Refund, *
 async def lock(session: AsyncSession, pledge_id: int) -> Pledge | None:
     """The pledge, locked until the transaction ends: SELECT ... FOR UPDATE on PostgreSQL; on SQLite a
     first write takes the database's write lock, which serialises writers the same way."""
-    if session.bind.dialect.name != "postgresql":
+    if dialect(session) != "postgresql":
         await session.execute(update(Pledge).where(Pledge.id == pledge_id)
                               .values(refunded_cents=Pledge.refunded_cents).execution_options(**NO_SYNC))
     stmt = select(Pledge).where(Pledge.id == pledge_id).with_for_update().execution_options(populate_existing=True)

@@ -19,6 +19,7 @@ from sqlalchemy import ColumnElement, Float, Integer, column, func, literal_colu
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql import Select
 
+from market.db import dialect as db_dialect
 from matching.text import FRENCH_STOP_WORDS, stem, words
 
 
@@ -56,7 +57,7 @@ def _tsquery(query: SearchQuery) -> str:
 
 async def index_listing(session: AsyncSession, kind: str, listing_id: int, title: str, body: str) -> None:
     """Keep SQLite's FTS row of a listing in step (PostgreSQL computes its own column)."""
-    if session.bind.dialect.name != "sqlite":
+    if db_dialect(session) != "sqlite":
         return
     await session.execute(
         text("DELETE FROM listing_fts WHERE kind = :kind AND listing_id = :id"), {"kind": kind, "id": listing_id}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from typing import Any
 
 import httpx
 from playwright.sync_api import Page, expect
@@ -20,6 +21,15 @@ def publish(base_url: str, admin: dict[str, str], resource: str, listing_id: int
     response = httpx.post(f"{base_url}/api/{resource}/{listing_id}/moderation", json={"action": "publish"},
                           headers=admin)
     assert response.status_code == 200, response.text
+
+
+def published(base_url: str, admin: dict[str, str], resource: str, body: dict[str, Any],
+              author: dict[str, str] | None = None) -> int:
+    """A listing written through the JSON API (by its author, else the admin) that a moderator published."""
+    created = httpx.post(f"{base_url}/api/{resource}", json=body, headers=author or admin)
+    assert created.status_code == 201, created.text
+    publish(base_url, admin, resource, created.json()["id"])
+    return int(created.json()["id"])
 
 
 def log_in(page: Page, email: str) -> None:
@@ -55,10 +65,7 @@ def test_search_by_territory_and_text_is_a_shareable_url(page: Page, web_server:
     admin = make_person(web_settings, "admin").headers
     for title, commune in (("Épicerie solidaire du Pays d'Héricourt", "70285"),
                            ("Ressourcerie de Montbéliard", "25388")):
-        created = httpx.post(f"{web_server}/api/initiatives", json=initiative(title=title, commune=commune),
-                             headers=admin)
-        assert created.status_code == 201, created.text
-        publish(web_server, admin, "initiatives", created.json()["id"])
+        published(web_server, admin, "initiatives", initiative(title=title, commune=commune))
     errors: list[str] = []
     page.on("pageerror", lambda error: errors.append(str(error)))
     page.goto("/initiatives")
@@ -102,11 +109,9 @@ def test_leader_lists_an_initiative_and_a_provider_accepts_the_match(page: Page,
     mailbox = web_smtp[0]
     admin = make_person(web_settings, "admin").headers
     provider_member = make_person(web_settings, "support_member")
-    offer = httpx.post(f"{web_server}/api/support-providers",
-                       json=support_provider(name="France Active Franche-Comté", area={"departments": ["70"]}),
-                       headers=provider_member.headers)
-    assert offer.status_code == 201, offer.text
-    publish(web_server, admin, "support-providers", offer.json()["id"])
+    published(web_server, admin, "support-providers",
+              support_provider(name="France Active Franche-Comté", area={"departments": ["70"]}),
+              author=provider_member.headers)
 
     # the leader registers in the browser, creates an organisation, lists an initiative (keyboard only)
     page.goto("/inscription")
@@ -185,11 +190,7 @@ def test_leader_lists_an_initiative_and_a_provider_accepts_the_match(page: Page,
 def test_a_funder_pledges_ten_euros_in_test_mode_and_the_bar_moves(page: Page, web_server: str,
                                                                    web_settings: Settings) -> None:
     admin = make_person(web_settings, "admin").headers
-    created = httpx.post(f"{web_server}/api/initiatives", json=initiative(funding_goal_cents=100_000),
-                         headers=admin)
-    assert created.status_code == 201, created.text
-    initiative_id = created.json()["id"]
-    publish(web_server, admin, "initiatives", initiative_id)
+    initiative_id = published(web_server, admin, "initiatives", initiative(funding_goal_cents=100_000))
     page.goto(f"/initiatives/{initiative_id}")
     expect(page.get_by_role("progressbar", name="Financement")).to_have_attribute("aria-valuenow", "0")
     page.get_by_role("link", name="Soutenir cette initiative").click()
@@ -210,11 +211,8 @@ def test_a_funder_pledges_ten_euros_in_test_mode_and_the_bar_moves(page: Page, w
 def test_a_business_member_posts_a_volunteer_offer_and_sees_the_initiatives_that_match(
         page: Page, web_server: str, web_settings: Settings) -> None:
     admin = make_person(web_settings, "admin").headers
-    created = httpx.post(f"{web_server}/api/initiatives",
-                         json=initiative(title="Épicerie solidaire des Glacis", skills_needed=["comptabilité"]),
-                         headers=admin)
-    assert created.status_code == 201, created.text
-    publish(web_server, admin, "initiatives", created.json()["id"])
+    published(web_server, admin, "initiatives",
+              initiative(title="Épicerie solidaire des Glacis", skills_needed=["comptabilité"]))
     member = make_person(web_settings, "business_member")
     assert member.email
     log_in(page, member.email)
