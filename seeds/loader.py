@@ -22,7 +22,7 @@ from market.db import insert_for
 from market.listings import kinds
 from market.listings import service as listings
 from market.listings.spec import KindSpec
-from market.matches.embeddings import embed_listing
+from market.matches.embeddings import embed_listing, embed_many
 from market.models import Commune, Department, Epci, ModerationAction, Organisation, Region
 from market.moderation import workflow as moderation
 from matching.semantic import Embedder, load_embedder
@@ -111,10 +111,13 @@ async def load_demo(session: AsyncSession, settings: Settings, data_dir: Path = 
                if entry["slug"] in existing[spec.kind]]
     needs_model = bool(missing) or any(_stale(item, settings) for _, item in present)
     embedder = await anyio.to_thread.run_sync(load_embedder, settings.embedding_model) if needs_model else None
-    desc = "annonces de démonstration" + (" (avec vecteurs)" if embedder else " (sans vecteurs)")
-    for spec, entry in tqdm(missing, desc=desc, unit=" annonces", disable=not progress or not missing):
-        await _insert_listing(session, spec, entry, settings, embedder)
+    inserted: dict[str, list[Any]] = {}
+    for spec, entry in tqdm(missing, desc="annonces de démonstration", unit=" annonces",
+                            disable=not progress or not missing):
+        inserted.setdefault(spec.kind, []).append(await _insert_listing(session, spec, entry, settings))
         summary.inserted += 1
+    if embedder is not None:
+        await _embed_inserted(session, inserted, embedder, progress)
     for spec, item in present:
         if await _changed_by_people(session, spec, item):
             summary.skipped += 1
@@ -156,18 +159,30 @@ async def _changed_by_people(session: AsyncSession, spec: KindSpec, item: Any) -
     return bool(published and updated and (updated - published).total_seconds() > EDIT_SLACK_SECONDS)
 
 
-async def _insert_listing(session: AsyncSession, spec: KindSpec, entry: dict[str, Any], settings: Settings,
-                          embedder: Embedder | None) -> None:
+async def _embed_inserted(session: AsyncSession, inserted: dict[str, list[Any]], embedder: Embedder,
+                          progress: bool) -> None:
+    """The new listings' vectors, in batches (a batch costs little more than one text)."""
+    total = sum(len(items) for items in inserted.values())
+    with tqdm(total=total, desc="vecteurs des annonces", unit=" annonces", disable=not progress) as bar:
+        for kind, items in inserted.items():
+            await embed_many(session, kind, items, embedder, on_batch=bar.update)
+            for item in items:
+                flag_modified(item, "updated_at")  # written as it is: a vector is no edit
+
+
+async def _insert_listing(session: AsyncSession, spec: KindSpec, entry: dict[str, Any],
+                          settings: Settings) -> Any:
     entry = dict(entry)
     slug = entry.pop("slug")
     organisation = await _organisation(session, entry.pop("organisation", None))
     item = await listings.create(session, spec, msgspec.convert(entry, spec.create), settings, actor=SYSTEM,
                                  slug=slug, organisation_id=organisation.id if organisation else None,
-                                 embedder=embedder)
+                                 embedder=None)
     if item.status != "published":
         moderation.change(session, spec.kind, item, "published", action="publish", actor=SYSTEM,
                           reason="données de démonstration")
     await session.flush()
+    return item
 
 
 async def _organisation(session: AsyncSession, data: dict[str, Any] | None) -> Organisation | None:

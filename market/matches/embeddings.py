@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import hashlib
 import threading
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import anyio
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from market.matches.profiles import profile_of
+from market.matches.profiles import profile_of, profiles_of
 from market.matches.vectors import model_id, to_bytes
 from matching.semantic import Embedder, profile_text
 
@@ -40,3 +41,33 @@ async def embed_listing(session: AsyncSession, kind: str, item: Any, embedder: E
 
 def text_hash(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+BATCH_SIZE = 64
+
+
+async def embed_many(session: AsyncSession, kind: str, items: Sequence[Any], embedder: Embedder,
+                     on_batch: Callable[[int], None] | None = None) -> int:
+    """Embed many listings of one kind in batches of BATCH_SIZE texts (seeding, imports, backfill):
+    the model encodes a batch in little more than the time of one text. Listings whose text and
+    model did not change are left alone; returns how many were computed."""
+    model = model_id(embedder)
+    computed = 0
+    for start in range(0, len(items), BATCH_SIZE):
+        batch = items[start:start + BATCH_SIZE]
+        texts = [profile_text(p) for p in await profiles_of(session, kind, batch)]
+        todo = [(item, text, text_hash(text)) for item, text in zip(batch, texts, strict=True)]
+        todo = [(i, t, h) for i, t, h in todo if not (i.embedding_text_hash == h and i.embedding_model == model)]
+        if todo:
+            vectors = await anyio.to_thread.run_sync(_encode_batch, embedder, [t for _, t, _ in todo])
+            for (item, _, digest), vector in zip(todo, vectors, strict=True):
+                item.embedding, item.embedding_model, item.embedding_text_hash = to_bytes(vector), model, digest
+            computed += len(todo)
+        if on_batch is not None:
+            on_batch(len(batch))
+    return computed
+
+
+def _encode_batch(embedder: Embedder, texts: list[str]) -> list[list[float]]:
+    with _one_at_a_time:
+        return embedder.encode(texts)
