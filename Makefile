@@ -11,7 +11,7 @@ AXE_VERSION := 4.14.1
 VENDOR := api/static/vendor/swagger-ui-dist
 WEB_VENDOR := api/static/vendor
 
-.PHONY: run test install assets browser migrate seed territories lint bench evaluate stripe-dev reconcile admin clean
+.PHONY: run test install assets browser migrate seed territories lint bench wrk synthetic evaluate stripe-dev reconcile admin clean
 
 $(BIN)/.installed: requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -62,10 +62,22 @@ lint: install
 territories: install
 	$(BIN)/python scripts/build_territories.py
 
-bench: seed
+# wrk from Debian's packages drives the HTTP load (benchmarks/load.py); installed here when it can be.
+wrk:
+	@command -v wrk >/dev/null || { command -v apt-get >/dev/null && [ "$$(id -u)" = 0 ] && \
+	  apt-get install -y --no-install-recommends wrk >/dev/null; } || \
+	  { echo "wrk est introuvable : installez le paquet Debian wrk (apt-get install wrk)"; exit 1; }
+
+bench: seed wrk
 	$(BIN)/python benchmarks/territory_search.py
 	$(BIN)/python benchmarks/matching.py
 	$(BIN)/python benchmarks/pages.py
+	$(BIN)/python benchmarks/load.py
+
+# National scale: 100,000 candidates and 20,000 initiatives (SCALE=0.01 for a quick check).
+synthetic: migrate
+	$(BIN)/python -m seeds territories
+	$(BIN)/python benchmarks/synthetic.py --scale $${SCALE:-1}
 
 # The judged data lives outside the project: EVAL=path/to/shared/eval (default ../shared/eval).
 EVAL ?= ../shared/eval

@@ -1,0 +1,173 @@
+"""National scale, reproducible: fill the database (DATABASE_URL) with synthetic but realistic listings.
+
+Each listing is one of the demo listings (their French texts and codes, `seeds/data/`) moved to a
+commune drawn by population over the whole reference, with its title naming that commune, a few
+codes redrawn from the vocabulary, and a provider's area redrawn at the commune's scale (EPCI,
+department, region or national). They are written as the API writes them (`listings.create`:
+search index, validation), published, then embedded in batches. Deterministic for a given --seed; a run stopped
+half-way goes on where it stopped.
+
+Usage: .venv/bin/python benchmarks/synthetic.py [--scale 1.0] [--seed 7] [--no-embeddings]
+  --scale 1.0 = 100,000 candidates (40,000 support providers, 20,000 takeovers, 40,000 volunteer
+  offers) and 20,000 initiatives; --scale 0.01 gives a thousandth-sized check in seconds.
+Run `make migrate` and `python -m seeds territories` first (the communes are needed).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import random
+import sys
+import time
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+import msgspec
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+from tqdm import tqdm
+
+from market.access import SYSTEM
+from market.config import Settings
+from market.db import session_scope
+from market.listings import kinds
+from market.listings import service as listings
+from market.matches.embeddings import embed_many
+from market.models import Commune
+from market.moderation import workflow as moderation
+from market.vocabulary import LABELS
+from matching.semantic import load_embedder
+
+DATA = Path(__file__).resolve().parents[1] / "seeds" / "data"
+COUNTS = {"support_provider": 40_000, "takeover": 20_000, "volunteer_offer": 40_000, "initiative": 20_000}
+FILES = {"initiative": "initiatives.json", "support_provider": "support_providers.json",
+         "takeover": "takeover_opportunities.json", "volunteer_offer": "volunteer_offers.json"}
+CHUNK = 500
+
+
+class Places:
+    """Communes drawn by population (a listing is where people live), with their EPCI, department, region."""
+
+    def __init__(self, communes: list[Commune], rng: random.Random) -> None:
+        self.communes = [c for c in communes if c.kind == "commune" and c.population]
+        self.weights = [c.population or 1 for c in self.communes]
+        self.rng = rng
+
+    def draw(self) -> Commune:
+        return self.rng.choices(self.communes, self.weights)[0]
+
+    def area(self, commune: Commune) -> dict[str, Any]:
+        scale = self.rng.random()
+        if scale < 0.05:
+            return {"national": True}
+        if scale < 0.25:
+            return {"regions": [commune.region_code]}
+        if scale < 0.70 or not commune.epci_code:
+            return {"departments": [commune.department_code]}
+        return {"epcis": [commune.epci_code]}
+
+
+def _vary(kind: str, template: dict[str, Any], places: Places, rng: random.Random) -> dict[str, Any]:
+    entry = {k: v for k, v in template.items() if k not in ("slug", "organisation")}
+    commune = places.draw()
+    name_key = "name" if kind == "support_provider" else "title"
+    entry[name_key] = f"{template[name_key]} — {commune.name}"[:200]
+    if kind == "support_provider":
+        entry["area"] = places.area(commune)
+        entry["capacity"] = rng.randint(1, 40)
+    else:
+        entry["commune"] = commune.code
+    if kind == "initiative":
+        entry["maturity"] = rng.choice(list(LABELS["maturity"]))
+        entry["needs"] = sorted(set(template.get("needs") or []) | {rng.choice(list(LABELS["need"]))})
+    if kind == "takeover":
+        entry["deadline"] = (date.today() + timedelta(days=rng.randint(30, 720))).isoformat()
+    if kind == "volunteer_offer":
+        entry["hours"] = rng.randint(4, 200)
+    return entry
+
+
+async def _communes(settings: Settings) -> list[Commune]:
+    async with session_scope(settings) as session:
+        return list((await session.scalars(select(Commune))).all())
+
+
+async def _already_written(settings: Settings, kind: str, seed: int) -> int:
+    """A run stopped half-way goes on where it stopped (its chunks are committed one by one)."""
+    model = kinds.KINDS[kind].model
+    async with session_scope(settings) as session:
+        found = await session.scalar(select(func.count()).where(model.slug.like(f"synth-{seed}-{kind}-%")))
+    return int(found or 0)
+
+
+async def _write(session: AsyncSession, kind: str, entries: list[tuple[str, dict[str, Any]]],
+                 settings: Settings) -> list[Any]:
+    spec = kinds.KINDS[kind]
+    written = []
+    for slug, entry in entries:
+        item = await listings.create(session, spec, msgspec.convert(entry, spec.create), settings,
+                                     actor=SYSTEM, slug=slug)
+        if item.status != "published":
+            moderation.change(session, kind, item, "published", action="publish", actor=SYSTEM,
+                              reason="données synthétiques")
+        written.append(item)
+    await session.flush()
+    return written
+
+
+async def fill(settings: Settings, scale: float, seed: int, embeddings: bool) -> dict[str, Any]:
+    rng = random.Random(seed)
+    places = Places(await _communes(settings), rng)
+    if not places.communes:
+        raise SystemExit("aucune commune : lancez d'abord `python -m seeds territories`")
+    embedder = load_embedder(settings.embedding_model) if embeddings else None
+    figures: dict[str, Any] = {"scale": scale, "seed": seed, "embeddings": embedder is not None}
+    started = time.perf_counter()
+    embed_seconds, written = 0.0, 0
+    for kind, full in COUNTS.items():
+        templates = json.loads((DATA / FILES[kind]).read_text(encoding="utf-8"))
+        count = max(1, round(full * scale))
+        done = await _already_written(settings, kind, seed)
+        with tqdm(total=count, initial=min(done, count), desc=f"{kind} (synthétiques)", unit=" annonces") as bar:
+            for start in range(done, count, CHUNK):
+                batch = [(f"synth-{seed}-{kind}-{n}", _vary(kind, rng.choice(templates), places, rng))
+                         for n in range(start, min(count, start + CHUNK))]
+                async with session_scope(settings) as session:
+                    items = await _write(session, kind, batch, settings)
+                    if embedder is not None:
+                        t0 = time.perf_counter()
+                        await embed_many(session, kind, items, embedder)
+                        embed_seconds += time.perf_counter() - t0
+                bar.update(len(batch))
+                written += len(batch)
+        figures[kind] = count
+    figures["written"], figures["seconds"] = written, round(time.perf_counter() - started, 1)
+    figures["listings_per_s"] = round(written / figures["seconds"], 1) if written else None
+    if embedder is not None:
+        figures["embedded_per_s"] = round(written / embed_seconds, 1) if embed_seconds else None
+    return figures
+
+
+async def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--scale", type=float, default=1.0)
+    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--no-embeddings", action="store_true")
+    args = parser.parse_args()
+    settings = Settings.from_env()
+    figures = await fill(settings, args.scale, args.seed, not args.no_embeddings)
+    rates = f"{figures['listings_per_s']}/s" + (f", vecteurs {figures['embedded_per_s']}/s"
+                                                 if figures.get("embedded_per_s") else "")
+    print(f"{figures['written']} annonces écrites en {figures['seconds']} s ({rates}), "
+          f"{sum(figures[k] for k in COUNTS)} en tout")
+    print(json.dumps(figures))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(asyncio.run(main()))
