@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from matching.geo import distance_km
-from matching.skills import best_match
+from matching.skills import best_match, phrase_in
 from matching.types import Candidate, Initiative, SupportProvider, Takeover, VolunteerOffer
 from matching.vocabulary import short_label
 
@@ -93,7 +93,10 @@ def _volunteer(ini: Initiative, v: VolunteerOffer, components: dict[str, float])
     reasons, gaps = [], []
     for needed in ini.skills_needed:
         found = best_match(needed, v.skills)
-        if found is None:
+        phrase = None if found else phrase_in(needed, (v.description, *v.skills))
+        if phrase:
+            reasons.append(f"compétence « {needed} » : l'offre mentionne « {phrase} »")
+        elif found is None:
             gaps.append(f"compétence non couverte : « {needed} »")
         elif found.close:
             reasons.append(f"compétence « {needed} » proche de « {found.offered} » "
