@@ -231,3 +231,16 @@ def phrase_in(needed: str, texts: tuple[str, ...] | list[str]) -> str | None:
         if found:
             return found
     return None
+
+
+def compile_terms(patterns: list[str]) -> list[Term]:
+    """Lexicon patterns (whole words after folding, stop words dropped, "*" ends a prefix)."""
+    return [t for t in (_term(p) for p in patterns) if t]
+
+
+def mentions(text: str, terms: list[Term], excluded: list[Term] | None = None) -> bool:
+    """Whether the text contains one of the compiled terms outside the look-alike phrases
+    `excluded` (the same reading as the skills lexicon)."""
+    tokens = _tokens(text)
+    blocked = [span for t in excluded or () for span in _spans(tokens, t)]
+    return any(not any(a < e and s < b for s, e in blocked) for term in terms for a, b in _spans(tokens, term))
