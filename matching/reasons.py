@@ -8,7 +8,6 @@ from matching.skills import best_match, phrase_in
 from matching.types import Candidate, Initiative, SupportProvider, Takeover, VolunteerOffer
 from matching.vocabulary import short_label
 
-
 # What an opportunity brings, in the words of a gap ("elle apporte : …").
 OFFER_WORDS = {"handover": "une activité à reprendre", "carrier": "le portage de l'activité", "premises": "des locaux",
                "legal_structuring": "un portage juridique", "funding": "un portage financier"}
