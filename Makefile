@@ -82,7 +82,7 @@ synthetic: migrate
 # The judged data lives outside the project: EVAL=path/to/shared/eval (default ../shared/eval).
 EVAL ?= ../shared/eval
 evaluate: install
-	$(BIN)/python -m matching.evaluate --data $(EVAL)/dev.json --territories $(EVAL)/territories.json
+	$(BIN)/python -m matching.evaluate --data $(EVAL)/dev.json --territories $(EVAL)/territories.json --skills $(EVAL)/skills.json
 
 # Pledges in development: localstripe (a fake Stripe) on 127.0.0.1:8420, in memory, posting the events
 # it emits, signed with the development STRIPE_WEBHOOK_SECRET, to the app that `make run` serves.

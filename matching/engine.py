@@ -21,7 +21,7 @@ from matching.reasons import describe
 from matching.rules import rule_details
 from matching.scoring import COMPONENTS, DEFAULT_FLOOR, SKILL_RANK_DECAY, components, semantic, words_fit
 from matching.semantic import profile_text
-from matching.skills import best_match
+from matching.skills import best_match, phrase_in
 from matching.types import Candidate, Explanation, Initiative, Match, Ranking, Rule, Unlock, VolunteerOffer
 from matching.unlock import variants
 
@@ -32,6 +32,8 @@ WEIGHTS: dict[str, float] = {
     "needs": 0.3, "skills": 0.3, "themes": 0.3, "semantic": 0.2, "words": 0.15, "stage": 0.1, "proximity": 0.1,
 }
 RERANK = 50
+# A needed skill's phrase written in the offer's text: specific evidence, short of the taxonomy's.
+PHRASE_WEIGHT = 0.8
 NO_MODEL_NOTE = "modèle de langue indisponible : classement sans similarité sémantique des textes"
 NOTHING_NOTE = "pas encore de bonne piste : aucune proposition n'atteint le seuil de pertinence"
 
@@ -56,6 +58,8 @@ def _shortlist(pool: Pool, ini: Initiative, rows: np.ndarray, comps: dict[str, n
             found = best_match(needed, offer.skills)
             if found is not None:  # a skill of the same family counts half
                 best = max(best, (1.0 - SKILL_RANK_DECAY * rank) * (0.5 if found.close else 1.0))
+            elif phrase_in(needed, (offer.description, *offer.skills)):
+                best = max(best, (1.0 - SKILL_RANK_DECAY * rank) * PHRASE_WEIGHT)
         comps["skills"][i] = max(float(comps["skills"][i]), best)
 
 

@@ -17,6 +17,7 @@ from typing import cast
 import numpy as np
 
 from matching.geo import Points
+from matching.opportunity import takeover_offers
 from matching.skills import concept_bits, served_needs
 from matching.types import Candidate, SupportProvider, Takeover, VolunteerOffer
 from matching.vocabulary import LABELS, MATURITY_ORDER
@@ -144,6 +145,8 @@ def _takeover_columns(takeovers: Sequence[Takeover]) -> dict[str, np.ndarray]:
             [t.deadline.toordinal() if t.deadline else NO_DEADLINE for t in takeovers], dtype=np.int64
         ),
         "handover": np.array([t.direction == "handover" for t in takeovers], dtype=bool),
+        "carrier": np.array([t.direction == "carrier" for t in takeovers], dtype=bool),
+        "offers": np.array([mask("need", takeover_offers(t)) for t in takeovers], dtype=np.int64),
     }
 
 

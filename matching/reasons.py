@@ -3,9 +3,14 @@
 from __future__ import annotations
 
 from matching.geo import distance_km
-from matching.skills import best_match
+from matching.opportunity import answers
+from matching.skills import best_match, phrase_in
 from matching.types import Candidate, Initiative, SupportProvider, Takeover, VolunteerOffer
 from matching.vocabulary import short_label
+
+# What an opportunity brings, in the words of a gap ("elle apporte : …").
+OFFER_WORDS = {"handover": "une activité à reprendre", "carrier": "le portage de l'activité", "premises": "des locaux",
+               "legal_structuring": "un portage juridique", "funding": "un portage financier"}
 
 
 def _km(value: float) -> str:
@@ -80,12 +85,13 @@ def _where(ini: Initiative, c: Takeover | VolunteerOffer) -> str:
 
 def _takeover(ini: Initiative, t: Takeover, components: dict[str, float]) -> tuple[list[str], list[str]]:
     reasons = [_where(ini, t)]
-    offered = {"premises", "takeover"} if t.direction == "handover" else {"takeover"}
+    offered = answers(t, ini)
     met = [f"répond au besoin « {short_label('need', n)} »" for n in ini.needs if n in offered]
     reasons += met + _themes(ini, t.themes)
     if t.deadline:
         reasons.append(f"ouvert jusqu'au {t.deadline.strftime('%d/%m/%Y')}")
-    gaps = [] if met else ["ne répond à aucun besoin déclaré (ni locaux ni reprise)"]
+    brings = ", ".join(OFFER_WORDS[t.direction if n == "takeover" else n] for n in offered)
+    gaps = [] if met else [f"ne répond à aucun besoin déclaré (elle apporte : {brings})"]
     return reasons + _semantic(components), gaps
 
 
@@ -93,7 +99,10 @@ def _volunteer(ini: Initiative, v: VolunteerOffer, components: dict[str, float])
     reasons, gaps = [], []
     for needed in ini.skills_needed:
         found = best_match(needed, v.skills)
-        if found is None:
+        phrase = None if found else phrase_in(needed, (v.description, *v.skills))
+        if phrase:
+            reasons.append(f"compétence « {needed} » : l'offre mentionne « {phrase} »")
+        elif found is None:
             gaps.append(f"compétence non couverte : « {needed} »")
         elif found.close:
             reasons.append(f"compétence « {needed} » proche de « {found.offered} » "

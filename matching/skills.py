@@ -13,13 +13,15 @@ a long word one typo away counts); two texts match ("≈") when they name a comm
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import pairwise
 from pathlib import Path
 
 from rapidfuzz import fuzz, process
 
-from matching.text import FRENCH_STOP_WORDS, simplify, words
+from matching.text import FRENCH_STOP_WORDS, simplify, stem, words
 from matching.vocabulary import SKILLS
 
 # The need a skill serves, so a volunteer with legal skills answers "structuration juridique".
@@ -44,6 +46,7 @@ TAXONOMY_INDEX: dict[str, int] = {label: i for i, label in enumerate(SKILLS)}
 _LEXICON = json.loads((Path(__file__).parent / "lexicon.json").read_text(encoding="utf-8"))
 _STOP = FRENCH_STOP_WORDS | {"qu", "quelqu", "un", "une"}
 
+_WORD = re.compile(r"[^\W_]+")
 Term = tuple[tuple[str, bool], ...]  # (word, is a prefix) in order
 
 
@@ -196,3 +199,48 @@ def best_match(needed: str, offered: tuple[str, ...] | list[str]) -> SkillMatch 
 def labels(text: str) -> tuple[str, ...]:
     """The taxonomy labels a free text is an instance of (what normalisation names)."""
     return tuple(label for label, _ in concepts(text))
+
+
+def _phrase_words(text: str) -> list[tuple[str, int, int]]:
+    """(stem, start, end) of the words that carry meaning, in order (stop words, short words out)."""
+    out = []
+    for m in _WORD.finditer(text):
+        for w in words(m.group()):
+            if len(w) > 2 and w not in _STOP:
+                out.append((stem(w), m.start(), m.end()))
+    return out
+
+
+@lru_cache(maxsize=200_000)
+def shared_phrase(needed: str, text: str) -> str | None:
+    """Two consecutive meaningful words of a needed skill that a text also has in a row ("hors
+    contrat", "relations presse", "coût de revient"), as the needed text writes them: a term of
+    the trade written out, which the taxonomy may not know. One shared word is no evidence."""
+    mine = _phrase_words(needed)
+    theirs = {(a[0], b[0]) for a, b in pairwise(_phrase_words(text))}
+    for a, b in pairwise(mine):
+        if (a[0], b[0]) in theirs and a[0] != b[0]:
+            return needed[a[1]:b[2]]
+    return None
+
+
+def phrase_in(needed: str, texts: tuple[str, ...] | list[str]) -> str | None:
+    """The first phrase of a needed skill that one of the texts writes too (`shared_phrase`)."""
+    for text in texts:
+        found = shared_phrase(needed, text)
+        if found:
+            return found
+    return None
+
+
+def compile_terms(patterns: list[str]) -> list[Term]:
+    """Lexicon patterns (whole words after folding, stop words dropped, "*" ends a prefix)."""
+    return [t for t in (_term(p) for p in patterns) if t]
+
+
+def mentions(text: str, terms: list[Term], excluded: list[Term] | None = None) -> bool:
+    """Whether the text contains one of the compiled terms outside the look-alike phrases
+    `excluded` (the same reading as the skills lexicon)."""
+    tokens = _tokens(text)
+    blocked = [span for t in excluded or () for span in _spans(tokens, t)]
+    return any(not any(a < e and s < b for s, e in blocked) for term in terms for a, b in _spans(tokens, term))

@@ -147,7 +147,7 @@ def test_takeover_same_commune_and_no_need_answered():
     reasons, missing = describe(ini, carrier, {})
     assert reasons[0] == "dans la même commune (Belfort)"
     assert not any(r.startswith("répond au besoin") for r in reasons)
-    assert missing == ["ne répond à aucun besoin déclaré (ni locaux ni reprise)"]
+    assert missing == ["ne répond à aucun besoin déclaré (elle apporte : le portage de l'activité)"]
     handover = takeover(direction="handover")
     _, missing = describe(initiative(needs=("takeover",)), handover, {})
     assert missing == []
@@ -174,11 +174,26 @@ def test_volunteer_reason_names_the_skill_the_taxonomy_label_and_a_percentage():
 
 def test_words_in_common_are_no_skill_reason():
     # "moniteur vélo-école" teaches riding, it is not bicycle mechanics; compost is not agronomy
-    for needed, offered in (("tournage de bols en bois", "tournage de bols"),
-                            ("mécanique vélo", "moniteur vélo-école"), ("agronomie", "compostage")):
+    for needed, offered in (("mécanique vélo", "moniteur vélo-école"), ("agronomie", "compostage"),
+                            ("gestion des stocks", "gestion de la paie")):
         reasons, missing = describe(initiative(skills_needed=(needed,)), volunteer(skills=(offered,)), {})
         assert not any(r.startswith("compétence") for r in reasons), (needed, offered)
         assert missing == [f"compétence non couverte : « {needed} »"]
+
+
+def test_a_trade_phrase_written_in_the_offer_is_a_checkable_reason_without_a_label():
+    # two words in a row of the needed skill, in the offer's text: the taxonomy has no
+    # label for either, the reason quotes the phrase and claims no taxonomy skill
+    for needed, description, skills, phrase in (
+            ("droit des écoles hors contrat", "Le cabinet a déjà accompagné des écoles associatives hors contrat.",
+             ("statuts",), "hors contrat"),
+            ("tournage de bols en bois", "Atelier de bois.", ("tournage de bols",), "tournage de bols")):
+        ini = initiative(skills_needed=(needed,))
+        offer = volunteer(description=description, skills=skills)
+        reasons, missing = describe(ini, offer, {})
+        assert reasons[0] == f"compétence « {needed} » : l'offre mentionne « {phrase} »"
+        assert missing == []
+        assert explain(ini, offer, today=TODAY).components["skills"] == 0.8
 
 
 def test_a_skill_of_the_same_family_is_said_close_not_equal():
