@@ -32,7 +32,7 @@ class Found:
     pages: int
 
 
-def _like(text: str) -> str:
+def like(text: str) -> str:
     return "%" + text.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
 
 
@@ -48,12 +48,12 @@ async def search(session: AsyncSession, actor: Identity | None, *, q: str = "", 
         conditions.append(ModerationAction.listing_id == listing_id)
     if moderator:
         conditions.append(ModerationAction.actor_id.in_(
-            select(Account.id).where(func.lower(Account.email).like(_like(moderator), escape="\\"))))
+            select(Account.id).where(func.lower(Account.email).like(like(moderator), escape="\\"))))
     if q:
-        words: list[Any] = [func.lower(ModerationAction.reason).like(_like(q), escape="\\")]
+        words: list[Any] = [func.lower(ModerationAction.reason).like(like(q), escape="\\")]
         for spec in kinds.KINDS.values():
             title = getattr(spec.model, spec.title_attr)
-            ids = select(spec.model.id).where(func.lower(title).like(_like(q), escape="\\"))
+            ids = select(spec.model.id).where(func.lower(title).like(like(q), escape="\\"))
             words.append((ModerationAction.listing_kind == spec.kind) & ModerationAction.listing_id.in_(ids))
         conditions.append(or_(*words))
     total = await session.scalar(select(func.count()).select_from(ModerationAction).where(*conditions)) or 0
