@@ -18,6 +18,8 @@ from market.matches.vectors import model_id
 from market.moderation.workflow import STATE_LABELS
 from market.vocabulary import LABELS
 
+SHORT_STATES = {"draft": "brouillon", "pending_review": "en attente", "published": "publiée", "rejected": "refusée",
+                "archived": "archivée", "merged": "fusionnée"}
 STAGE_LABELS = {"suggested": "Suggérés", "contacted": "Contactés", "in_discussion": "En discussion",
                 "partnership": "Partenariats"}
 
@@ -32,7 +34,7 @@ async def dashboard(request: Request[Any, Any, Any], db_session: AsyncSession, s
         errors["maturite"] = f"maturité inconnue : « {maturity} »"
         maturity = ""
     listing_charts = [charts.hbars(f"{KIND_NAMES[kind]} par état",
-                                   [(STATE_LABELS[s], n) for s, n in states.items()])
+                                   [(SHORT_STATES[s], n) for s, n in states.items()])
                       for kind, states in figures.listings.items()]
     funnel = figures.funnel
     funnel_chart = charts.hbars("Entonnoir de coopération (toutes les mises en relation)",
