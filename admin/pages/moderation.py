@@ -11,6 +11,7 @@ from litestar.response import Redirect, Template
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from admin.pages.common import render, spec_of
+from admin.services import duplicates
 from api.deps import parse_id
 from api.pages.common import form_errors, form_values, see_other
 from market.access import Identity
@@ -47,6 +48,7 @@ async def _item_page(db_session: AsyncSession, staff: Identity, resource: str, l
                   changes=await snapshots.changes(db_session, spec, item),
                   open_reports=await reports.open_reports(db_session, spec.kind, item.id),
                   history=await review.history(db_session, spec, item.id, staff), states=STATE_LABELS,
+                  duplicates=await duplicates.for_listing(db_session, staff, spec, item),
                   actions=ACTIONS, minor_fields=sorted(MINOR_FIELDS), errors=errors or {}, values=values or {})
 
 

@@ -25,7 +25,8 @@ TARGETS = {"publish": "published", "reject": "rejected", "archive": "archived", 
 
 
 async def act(session: AsyncSession, spec: KindSpec, listing_id: int, actor: Identity | None, action: str,
-              reason: str | None = None, merge_into: int | None = None) -> Any:
+              reason: str | None = None, merge_into: int | None = None,
+              kept_from_source: list[str] | None = None) -> Any:
     actor = access.staff(actor)
     item = await listings.load(session, spec, listing_id)
     if action == "reject" and not reason:
@@ -33,7 +34,7 @@ async def act(session: AsyncSession, spec: KindSpec, listing_id: int, actor: Ide
     if action == "merge":
         if merge_into is None:
             raise InvalidField("l'annonce qui reste (merge_into) est obligatoire pour une fusion", field="merge_into")
-        await merge.merge(session, spec, item, merge_into, actor, reason)
+        await merge.merge(session, spec, item, merge_into, actor, reason, kept_from_source)
     elif action == "dismiss":
         if not await reports.open_reports(session, spec.kind, item.id):
             raise InvalidField("aucun signalement ouvert sur cette annonce", field="action")
