@@ -488,3 +488,13 @@ class ListingReport(Base):
     resolved_at: Mapped[datetime | None] = mapped_column(DateTimeUTC)
     resolution: Mapped[str | None] = mapped_column(String(20))  # the moderation action that closed it
     __table_args__ = (Index("ix_listing_reports_listing", "listing_kind", "listing_id"),)
+
+
+class ReconcileRun(Base):
+    """What one run of the reconciliation did (the back office shows the last one)."""
+
+    __tablename__ = "reconcile_runs"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    started_at: Mapped[datetime] = mapped_column(DateTimeUTC, default=utcnow)
+    finished_at: Mapped[datetime] = mapped_column(DateTimeUTC, default=utcnow)
+    outcomes: Mapped[dict] = mapped_column(JsonB, default=dict)  # outcome -> count

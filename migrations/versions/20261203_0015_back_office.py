@@ -1,4 +1,4 @@
-"""back office: published snapshots of listings, reports, suspended accounts
+"""back office: published snapshots of listings, reports, suspended accounts, reconciliation runs
 
 Revision ID: 20261203_0015
 Revises: 20261202_0006
@@ -42,6 +42,13 @@ def upgrade() -> None:
         sa.Column('resolution', sa.String(length=20), nullable=True),
     )
     op.create_index('ix_listing_reports_listing', 'listing_reports', ['listing_kind', 'listing_id'])
+    op.create_table(
+        'reconcile_runs',
+        sa.Column('id', sa.Integer(), primary_key=True),
+        sa.Column('started_at', DateTimeUTC(timezone=True), nullable=False),
+        sa.Column('finished_at', DateTimeUTC(timezone=True), nullable=False),
+        sa.Column('outcomes', JSON, nullable=False),
+    )
     with op.batch_alter_table('accounts') as batch:
         batch.add_column(sa.Column('suspended_at', DateTimeUTC(timezone=True), nullable=True))
 
@@ -49,6 +56,7 @@ def upgrade() -> None:
 def downgrade() -> None:
     with op.batch_alter_table('accounts') as batch:
         batch.drop_column('suspended_at')
+    op.drop_table('reconcile_runs')
     op.drop_index('ix_listing_reports_listing', table_name='listing_reports')
     op.drop_table('listing_reports')
     op.drop_table('listing_snapshots')
