@@ -52,3 +52,33 @@ def test_a_moderator_publishes_from_the_queue(page: Page, web_server: str, web_s
     page.get_by_role("button", name="Masquer cette annonce").click()
     expect(page).to_have_url(re.compile(f"/initiatives/{listing_id}$"))
     assert httpx.get(f"{web_server}/api/initiatives/{listing_id}").status_code == 404
+
+
+def test_a_moderator_merges_two_duplicates_field_by_field(page: Page, web_server: str,
+                                                          web_settings: Settings) -> None:
+    leader = make_person(web_settings, "project_leader")
+    moderator = make_person(web_settings, "moderator")
+    ids = []
+    for title, description in (("Épicerie solidaire des Résidences", "Une épicerie solidaire associative."),
+                               ("Association Épicerie Solidaire Les Résidences",
+                                "Épicerie solidaire du quartier des Résidences, ouverte deux après-midi.")):
+        created = httpx.post(f"{web_server}/api/initiatives", headers=leader.headers,
+                             json=initiative(title=title, description=description))
+        assert created.status_code == 201, created.text
+        ids.append(created.json()["id"])
+    page.goto("/connexion?suite=/admin/doublons")
+    assert moderator.email is not None
+    page.get_by_label("Adresse email").fill(moderator.email)
+    page.get_by_label("Mot de passe").fill(PASSWORD)
+    page.get_by_role("button", name="Se connecter").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Doublons possibles")
+    check_accessibility(page, "admin-doublons")
+    page.get_by_role("link", name=re.compile("Épicerie solidaire des Résidences")).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Comparer deux annonces")
+    check_accessibility(page, "admin-comparer")
+    page.get_by_label(re.compile("garder B pour Description")).check()
+    page.get_by_role("button", name="Fusionner").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Épicerie solidaire des Résidences")
+    kept = httpx.get(f"{web_server}/api/initiatives/{ids[0]}", headers=moderator.headers).json()
+    assert kept["description"].startswith("Épicerie solidaire du quartier")
+    assert httpx.get(f"{web_server}/api/initiatives/{ids[1]}", headers=moderator.headers).json()["status"] == "merged"
