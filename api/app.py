@@ -18,6 +18,8 @@ from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import SwaggerRenderPlugin
 from litestar.static_files import create_static_files_router
 
+from admin.routes import ROUTES as ADMIN_ROUTES
+from admin.routes import TEMPLATES as ADMIN_TEMPLATES
 from api.bodies import guard_request
 from api.controllers.accounts import (
     AuthController,
@@ -100,8 +102,9 @@ def create_app(settings: Settings | None = None) -> Litestar:
             create_static_files_router(path="/static", directories=[STATIC], include_in_schema=False),
             *PAGES,
             account_pages(settings),
+            *ADMIN_ROUTES,
         ],
-        template_config=template_config(),
+        template_config=template_config(ADMIN_TEMPLATES),
         plugins=[SQLAlchemyPlugin(config=db_config)],
         middleware=[csrf_middleware(settings), DefineMiddleware(SessionMiddleware, backend=sessions)],
         before_request=guard_request,

@@ -340,6 +340,8 @@ class Account(Base):
     # set when the owner of the address followed the confirmation link; until then the account
     # may only log in and confirm (market.access.signed_in)
     email_verified_at: Mapped[datetime | None] = mapped_column(DateTimeUTC)
+    # set by an admin: the account can no longer log in, its sessions and tokens are ended
+    suspended_at: Mapped[datetime | None] = mapped_column(DateTimeUTC)
     # the organisation new listings belong to when the account acts for several in that kind
     default_organisation_id: Mapped[int | None] = mapped_column(
         Integer, ForeignKey("organisations.id", ondelete="SET NULL", name="fk_accounts_default_organisation")
@@ -458,3 +460,41 @@ class ModerationAction(Base):
     actor_role: Mapped[str | None] = mapped_column(String(20))
     at: Mapped[datetime] = mapped_column(DateTimeUTC, default=utcnow, index=True)
     __table_args__ = (Index("ix_moderation_actions_listing", "listing_kind", "listing_id"),)
+
+
+class ListingSnapshot(Base):
+    """A listing as it was when last published (its public fields, as the API returns them): the
+    moderation queue shows what changed since."""
+
+    __tablename__ = "listing_snapshots"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    listing_kind: Mapped[ListingKind] = mapped_column(String(20))
+    listing_id: Mapped[int] = mapped_column(Integer)
+    data: Mapped[dict] = mapped_column(JsonB, default=dict)
+    taken_at: Mapped[datetime] = mapped_column(DateTimeUTC, default=utcnow)
+    __table_args__ = (UniqueConstraint("listing_kind", "listing_id", name="uq_listing_snapshots_listing"),)
+
+
+class ListingReport(Base):
+    """A signed-in person reported a listing (« signaler »); open until a moderator acts on the listing."""
+
+    __tablename__ = "listing_reports"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    listing_kind: Mapped[ListingKind] = mapped_column(String(20))
+    listing_id: Mapped[int] = mapped_column(Integer)
+    reporter_id: Mapped[int | None] = mapped_column(Integer, ForeignKey("accounts.id", ondelete="SET NULL"))
+    reason: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(DateTimeUTC, default=utcnow)
+    resolved_at: Mapped[datetime | None] = mapped_column(DateTimeUTC)
+    resolution: Mapped[str | None] = mapped_column(String(20))  # the moderation action that closed it
+    __table_args__ = (Index("ix_listing_reports_listing", "listing_kind", "listing_id"),)
+
+
+class ReconcileRun(Base):
+    """What one run of the reconciliation did (the back office shows the last one)."""
+
+    __tablename__ = "reconcile_runs"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    started_at: Mapped[datetime] = mapped_column(DateTimeUTC, default=utcnow)
+    finished_at: Mapped[datetime] = mapped_column(DateTimeUTC, default=utcnow)
+    outcomes: Mapped[dict] = mapped_column(JsonB, default=dict)  # outcome -> count

@@ -139,6 +139,11 @@ def rank(ini: Initiative, pool: Pool, *, today: date, limit: int = 20, floor: in
     return _ranking(matches, eligible, semantic, floor)
 
 
+def eligible_count(ini: Initiative, pool: Pool, *, today: date) -> int:
+    """How many candidates of the pool pass every eligibility rule for this initiative."""
+    return int(check(pool, ini, today).eligible.sum()) if len(pool.candidates) else 0
+
+
 def rank_initiatives(candidate: Candidate, initiatives: Sequence[Initiative], *, today: date,
                      limit: int = 20, floor: int = DEFAULT_FLOOR) -> Ranking:
     """Reverse browsing: the initiatives this candidate can help, best first (same scores)."""

@@ -33,9 +33,21 @@ def test_matching_is_a_pure_library() -> None:
 
 
 def test_market_knows_nothing_of_the_web_layer() -> None:
-    """The domain (market/) is called by the API, never the other way round: no `api`, no Litestar."""
+    """The domain (market/) is called by the API and the back office, never the other way round: no
+    `api`, no `admin`, no Litestar."""
     for path, name in imported_modules("market"):
-        assert name.split(".")[0] not in ("api", "litestar"), f"{path.relative_to(ROOT)} imports {name}"
+        assert name.split(".")[0] not in ("api", "admin", "litestar"), f"{path.relative_to(ROOT)} imports {name}"
+
+
+def test_the_back_office_is_its_own_package() -> None:
+    """admin/ calls market/ (and the web client's page helpers); of api/, only app.py knows it (to
+    register its routes); it never runs the matching engine itself (market/matches does) nor the seeds."""
+    for path, name in imported_modules("admin"):
+        assert name.split(".")[0] != "seeds" and not name.startswith("matching.engine"), \
+            f"{path.relative_to(ROOT)} imports {name}"
+    knowing = {path.relative_to(ROOT).as_posix() for path, name in imported_modules("api")
+               if name.split(".")[0] == "admin"}
+    assert knowing == {"api/app.py"}
 
 
 def test_one_module_of_market_calls_the_engine() -> None:

@@ -21,8 +21,9 @@ from market.errors import InvalidField
 from market.listings import kinds
 from market.listings import service as listings
 from market.listings.spec import KindSpec
+from market.moderation import reports
 from market.moderation import service as review
-from market.moderation.schemas import ModerationActionOut, ModerationRequest
+from market.moderation.schemas import ModerationActionOut, ModerationRequest, ReportOut, ReportRequest
 from market.vocabulary import EconomicPurpose, Maturity, Need, OrgForm, Stance, TakeoverDirection, Theme
 
 TERRITORY_HELP = "Code commune, EPCI, département ou région (niveau précisable : region:27, department:75)"
@@ -90,6 +91,15 @@ def listing_controller(spec: KindSpec) -> type[Controller]:
             item = await review.act(db_session, spec, parse_id(listing_id, spec.label), actor, sent.action,
                                     sent.reason, sent.merge_into)
             return spec.to_out(item)
+
+        @post("/{listing_id:str}/reports", status_code=201,
+              summary=f"Signaler ({spec.label}) : toute personne connectée, avec un motif")
+        async def report(self, db_session: AsyncSession, identity: IdentityDep, listing_id: str,
+                         data: ReportRequest, body: bytes) -> ReportOut:
+            sent = strict_body(body, ReportRequest)
+            row = await reports.report(db_session, spec, parse_id(listing_id, spec.label), identity, sent.reason)
+            return ReportOut(id=row.id, listing_kind=row.listing_kind, listing_id=row.listing_id, reason=row.reason,
+                             created_at=row.created_at)
 
         @get("/{listing_id:str}/moderation", summary=f"Historique de modération ({spec.label}) : pour son organisation")
         async def history(self, db_session: AsyncSession, identity: IdentityDep,

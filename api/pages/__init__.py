@@ -8,7 +8,7 @@ from pathlib import Path
 from litestar.contrib.jinja import JinjaTemplateEngine
 from litestar.template.config import TemplateConfig
 
-from api.pages import accounts, home, listings, matches, pledges
+from api.pages import accounts, home, listings, matches, pledges, reports
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 
@@ -21,6 +21,7 @@ PAGES = [
     listings.new_volunteer_offer,
     listings.create_volunteer_offer,
     *listings.KIND_PAGES,
+    *reports.REPORT_PAGES,
     matches.initiative_matches,
     matches.move_match,
     matches.my_matches,
@@ -31,5 +32,6 @@ PAGES = [
 ]
 
 
-def template_config() -> TemplateConfig[JinjaTemplateEngine]:
-    return TemplateConfig(directory=TEMPLATES, engine=JinjaTemplateEngine)
+def template_config(*more: Path) -> TemplateConfig[JinjaTemplateEngine]:
+    """The web client's templates, and those of `more` directories (the back office's)."""
+    return TemplateConfig(directory=[TEMPLATES, *more], engine=JinjaTemplateEngine)

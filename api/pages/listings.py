@@ -153,7 +153,7 @@ def kind_pages(kind: WebKind) -> list[HTTPRouteHandler]:
         if kind.spec.kind == "initiative" and item.status == "published":
             funding = await pledges.funding(db_session, settings, item.id)
         return render("listing.html", identity, title=kind.spec.title(item), kind=kind, listing=kind.spec.to_out(item),
-                      created="nouvelle" in request.query_params,
+                      created="nouvelle" in request.query_params, reported="signalee" in request.query_params,
                       funding=funding)
 
     return [browse, read]

@@ -19,7 +19,7 @@ from market.accounts import links, mail, names, passwords, personal_data
 from market.accounts.session_models import WebSession
 from market.accounts.throttle import LoginThrottle
 from market.config import Settings
-from market.errors import Conflict, InvalidField, NotAuthenticated, NotFound
+from market.errors import Conflict, Forbidden, InvalidField, NotAuthenticated, NotFound
 from market.mail import Outgoing
 from market.models import Account, ApiToken, Organisation, utcnow
 from market.vocabulary import PLATFORM_ROLES, PlatformRole
@@ -115,6 +115,8 @@ async def authenticate(session: AsyncSession, settings: Settings, throttle: Logi
     if not await to_thread.run_sync(passwords.verify, account.password_hash, password, profile):
         raise NotAuthenticated(BAD_LOGIN)
     await throttle.succeeded(attempt)
+    if account.suspended_at is not None:  # told only to whoever knows the password
+        raise Forbidden("ce compte est suspendu : écrivez à l'équipe de la bourse pour en savoir plus")
     if passwords.needs_rehash(account.password_hash, profile):
         account.password_hash = await _hash(password, profile)
     account.last_login_at = utcnow()
@@ -177,7 +179,7 @@ async def identity(session: AsyncSession, account_id: int, *, via: str, token_id
     """What the request acts as: roles and memberships read now, so a change applies at once. An
     account whose address is not confirmed has no role until it is."""
     account = await session.get(Account, account_id)
-    if account is None or account.erased_at is not None or account.email is None:
+    if account is None or account.erased_at is not None or account.email is None or account.suspended_at:
         return None
     verified = account.email_verified_at is not None
     return Identity(

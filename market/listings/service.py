@@ -15,9 +15,11 @@ from market.config import Settings
 from market.db import dialect as db_dialect
 from market.errors import InvalidField, NotFound
 from market.listings.fields import sent_fields
+from market.listings.review_rule import needs_review
 from market.listings.spec import KindSpec
 from market.matches.embeddings import embed_listing
 from market.models import Organisation, utcnow
+from market.moderation import snapshots
 from market.moderation import workflow as moderation
 from market.reference.search import SearchQuery, apply_search, index_listing
 from market.reference.territories import resolve
@@ -142,6 +144,7 @@ async def create(
         moderation.change(session, spec.kind, item, "published", action="auto_publish", actor=actor,
                           reason="AUTO_PUBLISH (développement)")
     await session.flush()
+    await snapshots.keep(session, spec, item)
     return item
 
 
@@ -154,8 +157,9 @@ async def update(
     session: AsyncSession, spec: KindSpec, listing_id: int, data: msgspec.Struct, *,
     actor: Identity, settings: Settings | None = None, embedder: Embedder | None = None
 ) -> Any:
-    """Apply the sent fields. An edit by the listing's own organisation sends a published (or
-    rejected) listing back to pending_review; moderators' edits keep the state."""
+    """Apply the sent fields. An edit by the listing's own organisation sends a rejected listing, and
+    a published one unless only minor fields changed (`review_rule`), back to pending_review;
+    moderators' edits keep the state."""
     item = await load_managed(session, spec, listing_id, actor)
     if item.status in ("archived", "merged"):
         raise InvalidField(
@@ -164,12 +168,18 @@ async def update(
         )
     fields = sent_fields(data)
     if fields:
+        await snapshots.keep(session, spec, item, only_missing=True)  # published before snapshots existed
         await spec.apply(session, item, fields)
         item.updated_at = utcnow()
         await _save(session, spec, item, embedder)
-        if not actor.is_staff:
+        minor = item.status == "published" and not needs_review(fields)
+        if minor and not actor.is_staff:
+            moderation.record(session, spec.kind, item, action="minor_edit", from_status=item.status, actor=actor,
+                              details={"fields": sorted(fields)})
+        elif not actor.is_staff:
             _back_to_review(session, spec, item, actor, auto_publish=bool(settings and settings.auto_publish))
         await session.flush()
+        await snapshots.keep(session, spec, item)
     return item
 
 

@@ -85,3 +85,14 @@ async def explain_pair(session: AsyncSession, initiative: Any, kind: str, candid
     profile = await profile_of(session, "initiative", initiative, model)
     other = await profile_of(session, kind, candidate, model)
     return engine.explain(profile, other, today=today())
+
+
+async def eligible_counts(session: AsyncSession, pools: CandidatePools, kind: CandidateKind, *,
+                          model: str | None) -> dict[int, int]:
+    """For each published initiative, how many published candidates of `kind` it is eligible with
+    (the coverage figures: an initiative with none has no help it can be matched to)."""
+    initiatives = (await _published_profiles(session, pools, "initiative", model)).profiles
+    pool = (await _published_profiles(session, pools, kind, model)).pool
+    assert pool is not None
+    day = today()
+    return {int(p.id): engine.eligible_count(p, pool, today=day) for p in initiatives}

@@ -1,5 +1,6 @@
 """Merging a duplicate listing into another of the same kind: the duplicate becomes `merged` (with
-`merged_into_id`), its matches and, for an initiative, its pledges follow the survivor.
+`merged_into_id`), its matches, its reports and, for an initiative, its pledges follow the survivor
+(its own moderation history stays with it, ending with the merge, which names the survivor).
 
 A match of the duplicate whose pair already exists on the survivor (the same candidate, or for a
 candidate the same initiative) collides with `uq_matches_pair`: the match that went further
@@ -18,7 +19,7 @@ from market.access import Identity
 from market.db import rows_changed
 from market.errors import InvalidField
 from market.listings.spec import KindSpec
-from market.models import Match, Pledge, utcnow
+from market.models import ListingReport, Match, Pledge, utcnow
 from market.moderation import workflow as moderation
 
 PROGRESS = {"suggested": 0, "declined": 1, "contacted": 2, "in_discussion": 3, "partnership": 4}
@@ -26,7 +27,8 @@ SURVIVOR_STATES = ("published", "pending_review")
 
 
 async def merge(session: AsyncSession, spec: KindSpec, source: Any, target_id: int, actor: Identity,
-                reason: str | None) -> dict[str, Any]:
+                reason: str | None, kept_from_source: list[str] | None = None) -> dict[str, Any]:
+    """`kept_from_source`: the fields whose value the survivor took from the duplicate (recorded)."""
     target = await session.get(spec.model, target_id)
     if target is None:
         raise InvalidField(f"{spec.label} {target_id} introuvable", field="merge_into")
@@ -43,7 +45,11 @@ async def merge(session: AsyncSession, spec: KindSpec, source: Any, target_id: i
         moved = await rows_changed(session, update(Pledge).where(Pledge.initiative_id == source.id)
                                       .values(initiative_id=target.id))
         details["pledges_moved"] = moved
+    details["reports_moved"] = await rows_changed(session, update(ListingReport).where(
+        ListingReport.listing_kind == spec.kind, ListingReport.listing_id == source.id).values(listing_id=target.id))
     source.merged_into_id = target.id
+    if kept_from_source:
+        details["fields_from_duplicate"] = sorted(kept_from_source)
     moderation.record(session, spec.kind, source, action="merge", from_status=from_status, actor=actor,
                       reason=reason, details=details, merged_into_id=target.id)
     return details

@@ -10,9 +10,10 @@ from market.vocabulary import ListingKind, ModerationState
 
 
 class ModerationRequest(Body):
-    """`reason` is required to reject; `merge_into` (a listing of the same kind) to merge."""
+    """`reason` is required to reject; `merge_into` (a listing of the same kind) to merge; `hide`
+    takes a published listing offline at once (back to the queue); `dismiss` closes its reports."""
 
-    action: Literal["publish", "reject", "archive", "merge"]
+    action: Literal["publish", "reject", "archive", "merge", "hide", "dismiss"]
     reason: Reason | None = None
     merge_into: Id | None = None
 
@@ -48,7 +49,20 @@ class QueueItem(Out):
     created_at: datetime
     updated_at: datetime
     url: str
+    open_reports: int = 0
 
 
 class Queue(Out):
     items: list[QueueItem]
+
+
+class ReportRequest(Body):
+    reason: Reason
+
+
+class ReportOut(Out):
+    id: int
+    listing_kind: ListingKind
+    listing_id: int
+    reason: str
+    created_at: datetime

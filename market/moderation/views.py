@@ -19,9 +19,9 @@ def action_out(row: ModerationAction, *, show_actor: bool = True) -> ModerationA
     )
 
 
-def queue_item(kind: str, listing: Any) -> QueueItem:
+def queue_item(kind: str, listing: Any, open_reports: int = 0) -> QueueItem:
     spec = kinds.KINDS[kind]
     return QueueItem(kind=kind, id=listing.id, title=spec.title(listing),  # type: ignore[arg-type]
                      status=listing.status, organisation=organisation_ref(listing.organisation),
                      created_at=listing.created_at, updated_at=listing.updated_at,
-                     url=spec.url(listing))
+                     url=spec.url(listing), open_reports=open_reports)

@@ -4,7 +4,7 @@ came, by asking Stripe.
 Safe to run at any time, beside the webhooks and twice in a row: every change is a conditional
 update that a second run (or a late event) finds already made. Each pledge is settled in its own
 transaction, so Stripe failing on one leaves the others settled. Then receipts that have not gone
-out are mailed.
+out are mailed, and what the run did is recorded (`reconcile_runs`, shown in the back office).
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from tqdm import tqdm
 
 from market.config import Settings
-from market.models import Pledge
+from market.models import Pledge, ReconcileRun, utcnow
 from market.pledges.mailer import send_receipts, unsent
 from market.pledges.payments import PaymentGateway, PaymentUnavailable
 from market.pledges.settlement import settle
@@ -27,6 +27,7 @@ log = logging.getLogger("bourse.reconcile")
 
 async def reconcile(session_factory: async_sessionmaker[AsyncSession], gateway: PaymentGateway,
                     settings: Settings, *, progress: bool = True) -> Counter[str]:
+    started = utcnow()
     async with session_factory() as session:
         pending = list(await session.scalars(select(Pledge.id).where(Pledge.status == "pending").order_by(Pledge.id)))
     outcomes: Counter[str] = Counter()
@@ -40,4 +41,6 @@ async def reconcile(session_factory: async_sessionmaker[AsyncSession], gateway: 
     async with session_factory() as session:
         to_mail = await unsent(session)
     outcomes["receipts_sent"] = await send_receipts(session_factory, settings, to_mail)
+    async with session_factory() as session, session.begin():
+        session.add(ReconcileRun(started_at=started, finished_at=utcnow(), outcomes=dict(outcomes)))
     return outcomes
