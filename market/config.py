@@ -81,6 +81,10 @@ class Settings:
     confirm_link_hours: int = 48  # how long an address confirmation link works
     reset_link_minutes: int = 60  # how long a password reset link works
     invitation_days: int = 14  # how long an invitation to an organisation may be accepted
+    # jobs (README settings table; docs/notifications.md)
+    jobs_in_process: str = "auto"  # auto: on with SQLite outside the test environment; on; off
+    outbox_interval_seconds: int = 30
+    digest_hour: int = 7  # UTC hour of the daily digest (in-process scheduler)
 
     def __post_init__(self) -> None:
         if self.environment not in ENVIRONMENTS:
@@ -98,6 +102,10 @@ class Settings:
             if self.auto_publish:
                 raise SettingsError("AUTO_PUBLISH is a development setting and is refused in production")
             self._check_stripe_for_production()
+        if self.jobs_in_process not in ("auto", "on", "off"):
+            raise SettingsError("JOBS_IN_PROCESS must be auto, on or off")
+        if not 0 <= self.digest_hour <= 23 or self.outbox_interval_seconds < 1:
+            raise SettingsError("DIGEST_HOUR must be 0-23 and OUTBOX_INTERVAL_SECONDS at least 1")
         if not 0 <= self.match_floor <= 100:
             raise SettingsError("MATCH_FLOOR must be between 0 and 100")
         if not 50 <= self.pledge_min_cents <= self.pledge_max_cents:
@@ -118,6 +126,12 @@ class Settings:
     @property
     def is_development(self) -> bool:
         return self.environment == "development"
+
+    @property
+    def runs_jobs_in_process(self) -> bool:
+        if self.jobs_in_process == "auto":
+            return self.is_sqlite and self.environment != "test"
+        return self.jobs_in_process == "on"
 
     @property
     def is_sqlite(self) -> bool:
@@ -185,6 +199,9 @@ def _account_settings(env: os._Environ[str] | dict[str, str]) -> dict[str, objec
         "confirm_link_hours": _int(env, "CONFIRM_LINK_HOURS", 48),
         "reset_link_minutes": _int(env, "RESET_LINK_MINUTES", 60),
         "invitation_days": _int(env, "INVITATION_DAYS", 14),
+        "jobs_in_process": env.get("JOBS_IN_PROCESS", "auto"),
+        "outbox_interval_seconds": _int(env, "OUTBOX_INTERVAL_SECONDS", 30),
+        "digest_hour": _int(env, "DIGEST_HOUR", 7),
     }
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 from litestar.contrib.jinja import JinjaTemplateEngine
 from litestar.template.config import TemplateConfig
 
-from api.pages import accounts, home, listings, matches, pledges
+from api.pages import accounts, home, listings, matches, notifications, pledges
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 
@@ -24,6 +24,9 @@ PAGES = [
     matches.initiative_matches,
     matches.move_match,
     matches.my_matches,
+    notifications.unsubscribe_page,
+    notifications.unsubscribe,
+    notifications.choose,
     *matches.CANDIDATE_PAGES,
     pledges.pledge_form,
     pledges.pledge,

@@ -1,0 +1,28 @@
+"""The jobs of the notifications, as the command line (`python -m market.cli`) and the in-process
+scheduler run them: each opens its own short transactions and is safe to run again."""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import timedelta
+
+from market.config import Settings
+from market.db import session_factory
+from market.notifications import digest, outbox
+
+
+async def send_outbox(settings: Settings, requeue_minutes: int | None = None) -> Counter[str]:
+    async with session_factory(settings) as factory:
+        outcome: Counter[str] = Counter()
+        if requeue_minutes is not None:
+            outcome["requeued"] = await outbox.requeue_interrupted(factory, timedelta(minutes=requeue_minutes))
+        outcome.update(await outbox.send_pending(factory, settings))
+        return outcome
+
+
+async def daily_digest(settings: Settings) -> Counter[str]:
+    """Queue the digests, then send what the outbox holds."""
+    async with session_factory(settings) as factory:
+        outcome = Counter({"digests": await digest.send_digests(factory)})
+        outcome.update(await outbox.send_pending(factory, settings))
+        return outcome

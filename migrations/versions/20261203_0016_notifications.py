@@ -1,0 +1,72 @@
+"""notifications: match events told to accounts, their email preferences, and the outbox
+
+Revision ID: 20261203_0016
+Revises: 20261202_0006
+Create Date: 2026-12-03 00:16:00
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from alembic import op
+from sqlalchemy.dialects import postgresql
+
+revision = '20261203_0016'
+down_revision = '20261202_0006'
+branch_labels = None
+depends_on = None
+
+JSON = sa.JSON().with_variant(postgresql.JSONB(), 'postgresql')
+
+
+def upgrade() -> None:
+    op.create_table(
+        'notifications',
+        sa.Column('id', sa.Integer(), nullable=False),
+        sa.Column('account_id', sa.Integer(), nullable=False),
+        sa.Column('kind', sa.String(length=20), nullable=False),
+        sa.Column('match_id', sa.Integer(), nullable=False),
+        sa.Column('text', sa.String(length=500), nullable=False),
+        sa.Column('link', sa.String(length=200), nullable=False),
+        sa.Column('delivery', sa.String(length=10), nullable=False),
+        sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+        sa.Column('read_at', sa.DateTime(timezone=True), nullable=True),
+        sa.Column('emailed_at', sa.DateTime(timezone=True), nullable=True),
+        sa.ForeignKeyConstraint(['account_id'], ['accounts.id'], ondelete='CASCADE'),
+        sa.ForeignKeyConstraint(['match_id'], ['matches.id'], ondelete='CASCADE'),
+        sa.PrimaryKeyConstraint('id'),
+    )
+    op.create_index('ix_notifications_account', 'notifications', ['account_id', 'read_at'])
+    op.create_index('ix_notifications_digest', 'notifications', ['delivery', 'emailed_at'])
+    op.create_table(
+        'notification_preferences',
+        sa.Column('subscriber', sa.String(length=80), nullable=False),
+        sa.Column('kind', sa.String(length=20), nullable=False),
+        sa.Column('mode', sa.String(length=10), nullable=False),
+        sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
+        sa.PrimaryKeyConstraint('subscriber', 'kind'),
+    )
+    op.create_table(
+        'outbox_mails',
+        sa.Column('id', sa.Integer(), nullable=False),
+        sa.Column('to_address', sa.String(length=254), nullable=False),
+        sa.Column('template', sa.String(length=40), nullable=False),
+        sa.Column('context', JSON, nullable=False),
+        sa.Column('status', sa.String(length=10), nullable=False),
+        sa.Column('attempts', sa.Integer(), nullable=False),
+        sa.Column('last_error', sa.String(length=80), nullable=True),
+        sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+        sa.Column('claimed_at', sa.DateTime(timezone=True), nullable=True),
+        sa.Column('sent_at', sa.DateTime(timezone=True), nullable=True),
+        sa.PrimaryKeyConstraint('id'),
+    )
+    op.create_index('ix_outbox_mails_status', 'outbox_mails', ['status'])
+
+
+def downgrade() -> None:
+    op.drop_index('ix_outbox_mails_status', table_name='outbox_mails')
+    op.drop_table('outbox_mails')
+    op.drop_table('notification_preferences')
+    op.drop_index('ix_notifications_digest', table_name='notifications')
+    op.drop_index('ix_notifications_account', table_name='notifications')
+    op.drop_table('notifications')
