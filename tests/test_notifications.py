@@ -6,8 +6,8 @@ outbox loses nothing when SMTP is down and two jobs never send one email twice."
 from __future__ import annotations
 
 import asyncio
-from datetime import UTC, datetime
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from typing import Any
 
 import httpx
@@ -17,7 +17,7 @@ from litestar.testing import TestClient
 from api.app import create_app
 from market.config import Settings
 from market.db import session_factory
-from market.notifications import digest, jobs, outbox
+from market.notifications import jobs, outbox
 from tests.conftest import _wipe, suite_settings
 from tests.factories import initiative, support_provider
 from tests.helpers import assert_problem, run, sql
