@@ -261,3 +261,21 @@ def test_the_inbox_page_shows_unread_counts(app: TestClient, mail_settings: Sett
     assert 'data-unread="1"' in page.text and "1 non lue" in page.text
     assert f'id="rapprochement-{pair["match_id"]}"' in page.text and "1 nouveauté" in page.text
     assert "Résumé quotidien" in page.text or "résumé quotidien" in page.text
+
+
+def test_the_app_sends_the_outbox_itself_when_jobs_run_in_process(database_url: str, admin: Person, smtp: tuple[Mailbox, int],
+                                                   mailbox: Mailbox) -> None:
+    settings = suite_settings(database_url, embedding_model="", auto_publish=True, smtp_host="127.0.0.1",
+                              smtp_port=smtp[1], public_url="https://bourse.test", jobs_in_process="on",
+                              outbox_interval_seconds=1)
+    assert not suite_settings(database_url).runs_jobs_in_process  # off in the test environment by default
+    leader, partner = make_person(settings, "project_leader"), make_person(settings, "support_member")
+    try:
+        with TestClient(create_app(settings)) as app:
+            app.headers.update(admin.headers)
+            ini = create(app, "initiatives", initiative(), leader)
+            provider = create(app, "support-providers", support_provider(), partner)
+            move(app, match_of(app, ini["id"], provider["id"]), "contacted", leader)
+            assert len(mailbox.to(partner.email)) == 1  # no job run by the test: the app's scheduler sent it
+    finally:
+        run(_wipe(database_url))
