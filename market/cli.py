@@ -12,6 +12,7 @@
   again and from several machines: each email is claimed by one run); rows a dead run left in
   `sending` for longer than MINUTES are sent again only when asked (they may have gone out).
 - `digest`: queue each account's daily digest of its match notifications, then send the outbox.
+- `search-alerts`: queue the saved searches' digests that are due, then send the outbox.
 
 A refused action prints « refusé : … » in French and exits with 2.
 """
@@ -106,6 +107,7 @@ def _parser() -> argparse.ArgumentParser:
     outbox.add_argument("--requeue-interrupted", type=int, default=None, metavar="MINUTES",
                         help="first put back rows a dead run left in 'sending' this long ago")
     commands.add_parser("digest", help="queue and send the daily digests of match notifications")
+    commands.add_parser("search-alerts", help="queue and send the saved searches' digests that are due")
     return parser
 
 
@@ -125,8 +127,9 @@ def main(argv: list[str] | None = None) -> int:
             outcome = asyncio.run(jobs.send_outbox(settings, args.requeue_interrupted))
             print(_summary(outcome))
             return 1 if outcome.get("failed") else 0
-        elif args.command == "digest":
-            outcome = asyncio.run(jobs.daily_digest(settings))
+        elif args.command in ("digest", "search-alerts"):
+            job = jobs.daily_digest if args.command == "digest" else jobs.saved_search_alerts
+            outcome = asyncio.run(job(settings))
             print(_summary(outcome))
             return 1 if outcome.get("failed") else 0
         elif args.command == "refund":

@@ -263,8 +263,8 @@ def test_the_inbox_page_shows_unread_counts(app: TestClient, mail_settings: Sett
     assert "Résumé quotidien" in page.text or "résumé quotidien" in page.text
 
 
-def test_the_app_sends_the_outbox_itself_when_jobs_run_in_process(database_url: str, admin: Person, smtp: tuple[Mailbox, int],
-                                                   mailbox: Mailbox) -> None:
+def test_the_app_sends_the_outbox_itself_when_jobs_run_in_process(
+        database_url: str, admin: Person, smtp: tuple[Mailbox, int], mailbox: Mailbox) -> None:
     settings = suite_settings(database_url, embedding_model="", auto_publish=True, smtp_host="127.0.0.1",
                               smtp_port=smtp[1], public_url="https://bourse.test", jobs_in_process="on",
                               outbox_interval_seconds=1)

@@ -4,15 +4,17 @@ and the one-click unsubscribe of the emails (RFC 8058: a POST with no cookie, by
 from __future__ import annotations
 
 import msgspec
-from litestar import Controller, get, post, put
+from litestar import Controller, delete, get, post, put
 from litestar.params import Parameter
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from api.deps import strict_body
+from api.deps import parse_id, strict_body
 from api.identity import IdentityDep
 from market.config import Settings
+from market.notifications import searches
 from market.notifications import service as notifications
 from market.notifications.schemas import MarkRead, NotificationPage, Preferences, PreferencesOut, Unread
+from market.notifications.search_schemas import SavedSearchCreate, SavedSearchOut
 
 
 class NotificationController(Controller):
@@ -37,6 +39,30 @@ class NotificationController(Controller):
     async def choose(self, db_session: AsyncSession, identity: IdentityDep, data: Preferences,
                      body: bytes) -> PreferencesOut:
         return await notifications.set_preferences(db_session, identity, strict_body(body, Preferences))
+
+
+    @get("/saved-searches", summary="Mes recherches enregistrées (alertes)")
+    async def my_searches(self, db_session: AsyncSession, identity: IdentityDep) -> list[SavedSearchOut]:
+        return await searches.mine(db_session, identity)
+
+    @delete("/saved-searches/{search_id:str}", status_code=204, summary="Arrêter une de mes alertes")
+    async def stop_search(self, db_session: AsyncSession, identity: IdentityDep, search_id: str) -> None:
+        await searches.delete(db_session, identity, parse_id(search_id, "alerte"))
+
+
+@post("/api/saved-searches", tags=["notifications"],
+      summary="Enregistrer une recherche : ses nouvelles annonces par email (immédiat, quotidien, hebdomadaire)")
+async def save_search(db_session: AsyncSession, settings: Settings, identity: IdentityDep, data: SavedSearchCreate,
+                      body: bytes) -> SavedSearchOut:
+    return await searches.create(db_session, settings, strict_body(body, SavedSearchCreate), identity)
+
+
+@post("/api/saved-searches/confirm", status_code=200, tags=["notifications"],
+      summary="Confirmer l'adresse d'une alerte (le lien signé de l'email)")
+async def confirm_search(db_session: AsyncSession, settings: Settings,
+                         token: str = Parameter(max_length=200, description="le jeton signé du lien"),
+                         ) -> SavedSearchOut:
+    return await searches.confirm(db_session, settings, token)
 
 
 class Done(msgspec.Struct):

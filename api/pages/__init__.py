@@ -27,6 +27,8 @@ PAGES = [
     notifications.unsubscribe_page,
     notifications.unsubscribe,
     notifications.choose,
+    notifications.confirm_page,
+    notifications.confirm,
     *matches.CANDIDATE_PAGES,
     pledges.pledge_form,
     pledges.pledge,

@@ -16,15 +16,23 @@ from api.identity import IdentityDep
 from api.pages.common import form_values, render, see_other
 from market.config import Settings
 from market.errors import DomainError
+from market.notifications import searches
 from market.notifications import service as notifications
 from market.notifications.schemas import Preferences
 
 PAGE = "/notifications/desabonnement"
 
 
+UNSUBSCRIBE = {"title": "Se désabonner", "action": PAGE, "button": "Confirmer le désabonnement",
+               "intro": "Vous ne recevrez plus ces emails. Les notifications restent visibles dans « Mes mises en "
+                        "relation » si vous avez un compte."}
+CONFIRM = {"title": "Confirmer mon alerte", "action": searches.CONFIRM_PAGE, "button": "Activer l'alerte",
+           "intro": "Confirmez cette adresse pour recevoir les nouvelles annonces de votre recherche."}
+
+
 @get(PAGE, include_in_schema=False)
 async def unsubscribe_page(identity: IdentityDep, token: str = "") -> Template:
-    return render("unsubscribe.html", identity, title="Se désabonner", token=token, done=None)
+    return render("one_click.html", identity, token=token, done=None, **UNSUBSCRIBE)
 
 
 @post(PAGE, include_in_schema=False, status_code=200)
@@ -33,9 +41,23 @@ async def unsubscribe(db_session: AsyncSession, settings: Settings, identity: Id
     try:
         done = await notifications.unsubscribe(db_session, settings, token)
     except DomainError as exc:
-        return render("unsubscribe.html", identity, status_code=400, title="Se désabonner", token="",
-                      done=None, error=exc.detail)
-    return render("unsubscribe.html", identity, title="Désabonnement fait", token="", done=done)
+        return render("one_click.html", identity, status_code=400, token="", done=None, error=exc.detail,
+                      **UNSUBSCRIBE)
+    return render("one_click.html", identity, token="", done=done, **UNSUBSCRIBE)
+
+
+@get(searches.CONFIRM_PAGE, include_in_schema=False)
+async def confirm_page(identity: IdentityDep, token: str = "") -> Template:
+    return render("one_click.html", identity, token=token, done=None, **CONFIRM)
+
+
+@post(searches.CONFIRM_PAGE, include_in_schema=False, status_code=200)
+async def confirm(db_session: AsyncSession, settings: Settings, identity: IdentityDep, token: str = "") -> Template:
+    try:
+        await searches.confirm(db_session, settings, token)
+    except DomainError as exc:
+        return render("one_click.html", identity, status_code=400, token="", done=None, error=exc.detail, **CONFIRM)
+    return render("one_click.html", identity, token="", done="C'est fait : l'alerte est active.", **CONFIRM)
 
 
 @post("/mes-mises-en-relation/notifications", include_in_schema=False)

@@ -8,7 +8,7 @@ from datetime import timedelta
 
 from market.config import Settings
 from market.db import session_factory
-from market.notifications import digest, outbox
+from market.notifications import digest, outbox, search_alerts
 
 
 async def send_outbox(settings: Settings, requeue_minutes: int | None = None) -> Counter[str]:
@@ -24,5 +24,13 @@ async def daily_digest(settings: Settings) -> Counter[str]:
     """Queue the digests, then send what the outbox holds."""
     async with session_factory(settings) as factory:
         outcome = Counter({"digests": await digest.send_digests(factory)})
+        outcome.update(await outbox.send_pending(factory, settings))
+        return outcome
+
+
+async def saved_search_alerts(settings: Settings) -> Counter[str]:
+    """Queue the saved searches' digests that are due, then send the outbox."""
+    async with session_factory(settings) as factory:
+        outcome = Counter({"alerts": await search_alerts.send_search_alerts(factory)})
         outcome.update(await outbox.send_pending(factory, settings))
         return outcome

@@ -59,3 +59,32 @@ class OutboxMail(Base):
     created_at: Mapped[datetime] = mapped_column(DateTimeUTC, default=utcnow)
     claimed_at: Mapped[datetime | None] = mapped_column(DateTimeUTC)
     sent_at: Mapped[datetime | None] = mapped_column(DateTimeUTC)
+
+
+class SavedSearch(Base):
+    """A search of one kind of listing (text, territory, filters) whose new published matches are
+    emailed as a digest, at most once per `frequency` period. Without an account, `email` holds the
+    address, which must be confirmed (`confirmed_at`) before anything is sent."""
+
+    __tablename__ = "saved_searches"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    account_id: Mapped[int | None] = mapped_column(Integer, ForeignKey("accounts.id", ondelete="CASCADE"),
+                                                   index=True)
+    email: Mapped[str | None] = mapped_column(String(254))
+    kind: Mapped[str] = mapped_column(String(20))
+    query: Mapped[dict] = mapped_column(JsonB, default=dict)  # {"q", "territory", "filters"}
+    frequency: Mapped[str] = mapped_column(String(10))  # immediate | daily | weekly
+    created_at: Mapped[datetime] = mapped_column(DateTimeUTC, default=utcnow)
+    confirmed_at: Mapped[datetime | None] = mapped_column(DateTimeUTC)
+    last_sent_at: Mapped[datetime | None] = mapped_column(DateTimeUTC)
+    unsubscribed_at: Mapped[datetime | None] = mapped_column(DateTimeUTC)
+
+
+class SavedSearchHit(Base):
+    """A listing a saved search already sent: never sent again by that search."""
+
+    __tablename__ = "saved_search_hits"
+    search_id: Mapped[int] = mapped_column(Integer, ForeignKey("saved_searches.id", ondelete="CASCADE"),
+                                           primary_key=True)
+    listing_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    sent_at: Mapped[datetime] = mapped_column(DateTimeUTC, default=utcnow)

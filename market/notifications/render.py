@@ -20,6 +20,8 @@ SUBJECTS = {
     "match_event": "{label} : {own}",
     "match_unclaimed": "Votre annonce « {own} » intéresse quelqu'un sur la bourse aux initiatives",
     "digest": "Votre résumé du jour : {count} nouvelle(s) sur vos mises en relation",
+    "search_confirm": "Confirmez votre alerte de la bourse aux initiatives",
+    "search_digest": "{count} nouvelle(s) annonce(s) pour votre recherche",
 }
 
 

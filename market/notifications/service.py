@@ -13,7 +13,7 @@ from market.access import Identity, signed_in
 from market.config import Settings
 from market.errors import InvalidField
 from market.models import utcnow
-from market.notifications import preferences, tokens
+from market.notifications import preferences, searches, tokens
 from market.notifications.kinds import EVENT_KINDS, KIND_LABELS, MODE_LABELS
 from market.notifications.models import Notification
 from market.notifications.schemas import NotificationOut, NotificationPage, Preferences, PreferencesOut
@@ -67,6 +67,9 @@ async def set_preferences(session: AsyncSession, viewer: Identity | None, chosen
 async def unsubscribe(session: AsyncSession, settings: Settings, token: str) -> str:
     """Turn off what the link was for (one kind, or every kind for a digest's link); returns a French sentence."""
     subscriber, kind = tokens.read(settings, token)
+    if kind == "search" and subscriber.startswith("search:") and subscriber[7:].isdigit():
+        await searches.stop(session, subscriber)
+        return "C'est fait : cette alerte est arrêtée, vous ne recevrez plus ses emails."
     if kind != "all" and kind not in EVENT_KINDS:
         raise InvalidField("lien de désabonnement invalide", field="token", source="query")
     kinds = EVENT_KINDS if kind == "all" else (kind,)

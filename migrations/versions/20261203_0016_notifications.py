@@ -1,4 +1,4 @@
-"""notifications: match events told to accounts, their email preferences, and the outbox
+"""notifications: match events told to accounts, their email preferences, the outbox, saved searches
 
 Revision ID: 20261203_0016
 Revises: 20261202_0006
@@ -61,9 +61,36 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint('id'),
     )
     op.create_index('ix_outbox_mails_status', 'outbox_mails', ['status'])
+    op.create_table(
+        'saved_searches',
+        sa.Column('id', sa.Integer(), nullable=False),
+        sa.Column('account_id', sa.Integer(), nullable=True),
+        sa.Column('email', sa.String(length=254), nullable=True),
+        sa.Column('kind', sa.String(length=20), nullable=False),
+        sa.Column('query', JSON, nullable=False),
+        sa.Column('frequency', sa.String(length=10), nullable=False),
+        sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+        sa.Column('confirmed_at', sa.DateTime(timezone=True), nullable=True),
+        sa.Column('last_sent_at', sa.DateTime(timezone=True), nullable=True),
+        sa.Column('unsubscribed_at', sa.DateTime(timezone=True), nullable=True),
+        sa.ForeignKeyConstraint(['account_id'], ['accounts.id'], ondelete='CASCADE'),
+        sa.PrimaryKeyConstraint('id'),
+    )
+    op.create_index('ix_saved_searches_account_id', 'saved_searches', ['account_id'])
+    op.create_table(
+        'saved_search_hits',
+        sa.Column('search_id', sa.Integer(), nullable=False),
+        sa.Column('listing_id', sa.Integer(), nullable=False),
+        sa.Column('sent_at', sa.DateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(['search_id'], ['saved_searches.id'], ondelete='CASCADE'),
+        sa.PrimaryKeyConstraint('search_id', 'listing_id'),
+    )
 
 
 def downgrade() -> None:
+    op.drop_table('saved_search_hits')
+    op.drop_index('ix_saved_searches_account_id', table_name='saved_searches')
+    op.drop_table('saved_searches')
     op.drop_index('ix_outbox_mails_status', table_name='outbox_mails')
     op.drop_table('outbox_mails')
     op.drop_table('notification_preferences')
