@@ -13,6 +13,8 @@
   `sending` for longer than MINUTES are sent again only when asked (they may have gone out).
 - `digest`: queue each account's daily digest of its match notifications, then send the outbox.
 - `search-alerts`: queue the saved searches' digests that are due, then send the outbox.
+- `initiative-alerts [--days N]`: tell the offers that the initiatives published in the last N days (7)
+  match above the relevance floor (each pair once), then send the outbox.
 
 A refused action prints « refusé : … » in French and exits with 2.
 """
@@ -108,6 +110,8 @@ def _parser() -> argparse.ArgumentParser:
                         help="first put back rows a dead run left in 'sending' this long ago")
     commands.add_parser("digest", help="queue and send the daily digests of match notifications")
     commands.add_parser("search-alerts", help="queue and send the saved searches' digests that are due")
+    reverse = commands.add_parser("initiative-alerts", help="tell the offers matched by new initiatives")
+    reverse.add_argument("--days", type=int, default=7, help="initiatives published in the last N days")
     return parser
 
 
@@ -125,6 +129,10 @@ def main(argv: list[str] | None = None) -> int:
             print(asyncio.run(create_admin(settings, args.email, None if known else _password())))
         elif args.command == "send-outbox":
             outcome = asyncio.run(jobs.send_outbox(settings, args.requeue_interrupted))
+            print(_summary(outcome))
+            return 1 if outcome.get("failed") else 0
+        elif args.command == "initiative-alerts":
+            outcome = asyncio.run(jobs.initiative_alerts(settings, args.days))
             print(_summary(outcome))
             return 1 if outcome.get("failed") else 0
         elif args.command in ("digest", "search-alerts"):

@@ -130,7 +130,8 @@ def test_daily_digest_gathers_the_events_once(app: TestClient, mail_settings: Se
     leader, partner = sides["initiative"], sides["candidate"]
     chosen = app.put("/api/me/notification-preferences", json={"interest": "daily"}, headers=partner.headers)
     assert chosen.status_code == 200 and chosen.json() == {"interest": "daily", "accepted": "immediate",
-                                                           "declined": "immediate", "partnership": "immediate"}
+                                                           "declined": "immediate", "partnership": "immediate",
+                                                           "new_initiative": "immediate"}
     provider = create(app, "support-providers", support_provider(contact=PROVIDER_CONTACT), partner)
     for title in ("Épicerie solidaire des Résidences", "Ressourcerie du Mont"):
         ini = create(app, "initiatives", initiative(title=title), leader)

@@ -1,4 +1,4 @@
-"""Saved searches over HTTP, on both databases, with the real SMTP server on loopback: new published
+"""Saved searches and reverse alerts over HTTP, on both databases, with the real SMTP server on loopback: new published
 listings matching a search come as one digest per period, never the same listing twice; without an
 account the address is confirmed first; the signed link stops the alert; the clock is injected."""
 
@@ -12,8 +12,8 @@ from litestar.testing import TestClient
 from market.config import Settings
 from market.db import session_factory
 from market.models import utcnow
-from market.notifications import search_alerts
-from tests.factories import initiative
+from market.notifications import jobs, search_alerts
+from tests.factories import initiative, support_provider
 from tests.helpers import assert_problem, run
 from tests.mailbox import Mailbox
 from tests.people import anonymously, make_person
@@ -109,3 +109,28 @@ def test_bad_searches_name_the_field(app: TestClient, mail_settings: Settings) -
     with anonymously(app):
         assert_problem(app.post("/api/saved-searches", json=SEARCH), 400, "email")
     assert app.get("/api/me/saved-searches", headers=funder.headers).json() == []
+
+
+def test_offers_are_told_of_new_initiatives_that_match_them_once(app: TestClient, mail_settings: Settings,  # noqa: F811
+                                                                 mailbox: Mailbox) -> None:
+    leader, partner = make_person(mail_settings, "project_leader"), make_person(mail_settings, "support_member")
+    mine = create(app, "support-providers", support_provider(), partner)
+    create(app, "support-providers", support_provider(name="Boutique de gestion du 90",
+                                                      contact={"name": "Lou", "email": "lou@bge.example.org"}), None)
+    create(app, "support-providers", support_provider(name="Incubateur du Val-de-Marne", area={"departments": ["94"]}),
+           partner)
+    ini = create(app, "initiatives", initiative(), leader)
+    assert run(jobs.initiative_alerts(mail_settings)) == {"alerts": 2, "sent": 2}
+    [alert] = mailbox.to(partner.email)
+    body = alert.get_body(("plain",)).get_content()
+    assert alert["Subject"] == "Une nouvelle initiative correspond à « Incubateur ESS du Territoire de Belfort »"
+    assert "« Épicerie solidaire des Résidences »" in body and f"https://bourse.test/initiatives/{ini['id']}" in body
+    assert "Pourquoi :" in body and "couvre" in body
+    assert f"https://bourse.test/accompagnement/{mine['id']}/initiatives" in body
+    assert "Val-de-Marne" not in body and len(mailbox.to("lou@bge.example.org")) == 1  # no member: its contact
+    assert ".new_initiative." in alert["List-Unsubscribe"]
+    assert run(jobs.initiative_alerts(mail_settings)) == {"alerts": 0}  # each pair once
+    app.put("/api/me/notification-preferences", json={"new_initiative": "none"}, headers=partner.headers)
+    create(app, "initiatives", initiative(title="Cantine des Glacis"), leader)
+    assert run(jobs.initiative_alerts(mail_settings)) == {"alerts": 1, "sent": 1}  # the contact only
+    assert len(mailbox.to(partner.email)) == 1

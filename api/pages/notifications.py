@@ -18,6 +18,7 @@ from market.config import Settings
 from market.errors import DomainError
 from market.notifications import searches
 from market.notifications import service as notifications
+from market.notifications.kinds import EVENT_KINDS
 from market.notifications.schemas import Preferences
 
 PAGE = "/notifications/desabonnement"
@@ -70,7 +71,7 @@ async def choose(request: Request[Any, Any, Any], db_session: AsyncSession, iden
         if values.get("action") == "lu":
             await notifications.mark_read(db_session, identity, None)
         else:
-            chosen = {k: values[k] for k in ("interest", "accepted", "declined", "partnership") if k in values}
+            chosen = {k: values[k] for k in EVENT_KINDS if k in values}
             await notifications.set_preferences(db_session, identity, msgspec.convert(chosen, Preferences))
     except (DomainError, msgspec.ValidationError) as exc:
         await db_session.rollback()

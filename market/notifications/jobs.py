@@ -8,7 +8,7 @@ from datetime import timedelta
 
 from market.config import Settings
 from market.db import session_factory
-from market.notifications import digest, outbox, search_alerts
+from market.notifications import digest, outbox, reverse_alerts, search_alerts
 
 
 async def send_outbox(settings: Settings, requeue_minutes: int | None = None) -> Counter[str]:
@@ -32,5 +32,14 @@ async def saved_search_alerts(settings: Settings) -> Counter[str]:
     """Queue the saved searches' digests that are due, then send the outbox."""
     async with session_factory(settings) as factory:
         outcome = Counter({"alerts": await search_alerts.send_search_alerts(factory)})
+        outcome.update(await outbox.send_pending(factory, settings))
+        return outcome
+
+
+async def initiative_alerts(settings: Settings, days: int = 7) -> Counter[str]:
+    """Tell the offers matched by the initiatives published in the last `days`, then send the outbox."""
+    async with session_factory(settings) as factory:
+        outcome = Counter({"alerts": await reverse_alerts.send_reverse_alerts(factory, floor=settings.match_floor,
+                                                                              days=days)})
         outcome.update(await outbox.send_pending(factory, settings))
         return outcome

@@ -88,3 +88,16 @@ class SavedSearchHit(Base):
                                            primary_key=True)
     listing_id: Mapped[int] = mapped_column(Integer, primary_key=True)
     sent_at: Mapped[datetime] = mapped_column(DateTimeUTC, default=utcnow)
+
+
+class ReverseAlert(Base):
+    """A candidate (support provider, takeover, volunteer offer) already told of a newly published
+    initiative that matches it: never told twice of the same one."""
+
+    __tablename__ = "reverse_alerts"
+    initiative_id: Mapped[int] = mapped_column(Integer, ForeignKey("initiatives.id", ondelete="CASCADE"),
+                                               primary_key=True)
+    candidate_kind: Mapped[str] = mapped_column(String(20), primary_key=True)
+    candidate_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    score: Mapped[int] = mapped_column(Integer)
+    created_at: Mapped[datetime] = mapped_column(DateTimeUTC, default=utcnow)

@@ -22,6 +22,7 @@ SUBJECTS = {
     "digest": "Votre résumé du jour : {count} nouvelle(s) sur vos mises en relation",
     "search_confirm": "Confirmez votre alerte de la bourse aux initiatives",
     "search_digest": "{count} nouvelle(s) annonce(s) pour votre recherche",
+    "reverse_alert": "Une nouvelle initiative correspond à « {own} »",
 }
 
 

@@ -43,6 +43,7 @@ class Preferences(Body):
     accepted: Mode | msgspec.UnsetType = msgspec.UNSET
     declined: Mode | msgspec.UnsetType = msgspec.UNSET
     partnership: Mode | msgspec.UnsetType = msgspec.UNSET
+    new_initiative: Mode | msgspec.UnsetType = msgspec.UNSET
 
 
 class PreferencesOut(Out):
@@ -50,3 +51,4 @@ class PreferencesOut(Out):
     accepted: Mode
     declined: Mode
     partnership: Mode
+    new_initiative: Mode

@@ -1,4 +1,4 @@
-"""notifications: match events told to accounts, their email preferences, the outbox, saved searches
+"""notifications: match events told to accounts, their email preferences, the outbox, saved searches, reverse alerts
 
 Revision ID: 20261203_0016
 Revises: 20261202_0006
@@ -85,9 +85,20 @@ def upgrade() -> None:
         sa.ForeignKeyConstraint(['search_id'], ['saved_searches.id'], ondelete='CASCADE'),
         sa.PrimaryKeyConstraint('search_id', 'listing_id'),
     )
+    op.create_table(
+        'reverse_alerts',
+        sa.Column('initiative_id', sa.Integer(), nullable=False),
+        sa.Column('candidate_kind', sa.String(length=20), nullable=False),
+        sa.Column('candidate_id', sa.Integer(), nullable=False),
+        sa.Column('score', sa.Integer(), nullable=False),
+        sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(['initiative_id'], ['initiatives.id'], ondelete='CASCADE'),
+        sa.PrimaryKeyConstraint('initiative_id', 'candidate_kind', 'candidate_id'),
+    )
 
 
 def downgrade() -> None:
+    op.drop_table('reverse_alerts')
     op.drop_table('saved_search_hits')
     op.drop_index('ix_saved_searches_account_id', table_name='saved_searches')
     op.drop_table('saved_searches')
