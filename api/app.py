@@ -32,7 +32,13 @@ from api.controllers.health import health
 from api.controllers.listings import CONTROLLERS
 from api.controllers.matches import ROUTER as MATCHES
 from api.controllers.moderation import ModerationController
-from api.controllers.notifications import NotificationController, confirm_search, save_search, unsubscribe
+from api.controllers.notifications import (
+    NotificationController,
+    confirm_fresh,
+    confirm_search,
+    save_search,
+    unsubscribe,
+)
 from api.controllers.pledges import PLEDGE_HANDLERS
 from api.controllers.reference import get_vocabulary, search_territories
 from api.deps import provide_embedder, provide_payments, provide_pools, provide_settings, provide_territory_index
@@ -113,6 +119,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             unsubscribe,
             save_search,
             confirm_search,
+            confirm_fresh,
             create_static_files_router(path="/static", directories=[STATIC], include_in_schema=False),
             *PAGES,
             account_pages(settings),

@@ -13,6 +13,8 @@
   `sending` for longer than MINUTES are sent again only when asked (they may have gone out).
 - `digest`: queue each account's daily digest of its match notifications, then send the outbox.
 - `search-alerts`: queue the saved searches' digests that are due, then send the outbox.
+- `freshness`: ask « toujours d'actualité ? » of the listings nobody updated, mark stale the unanswered
+  ones, archive the long-stale ones, then send the outbox.
 - `initiative-alerts [--days N]`: tell the offers that the initiatives published in the last N days (7)
   match above the relevance floor (each pair once), then send the outbox.
 
@@ -110,6 +112,7 @@ def _parser() -> argparse.ArgumentParser:
                         help="first put back rows a dead run left in 'sending' this long ago")
     commands.add_parser("digest", help="queue and send the daily digests of match notifications")
     commands.add_parser("search-alerts", help="queue and send the saved searches' digests that are due")
+    commands.add_parser("freshness", help="ask, mark stale and archive listings nobody keeps up to date")
     reverse = commands.add_parser("initiative-alerts", help="tell the offers matched by new initiatives")
     reverse.add_argument("--days", type=int, default=7, help="initiatives published in the last N days")
     return parser
@@ -135,8 +138,9 @@ def main(argv: list[str] | None = None) -> int:
             outcome = asyncio.run(jobs.initiative_alerts(settings, args.days))
             print(_summary(outcome))
             return 1 if outcome.get("failed") else 0
-        elif args.command in ("digest", "search-alerts"):
-            job = jobs.daily_digest if args.command == "digest" else jobs.saved_search_alerts
+        elif args.command in ("digest", "search-alerts", "freshness"):
+            job = {"digest": jobs.daily_digest, "search-alerts": jobs.saved_search_alerts,
+                   "freshness": jobs.listing_freshness}[args.command]
             outcome = asyncio.run(job(settings))
             print(_summary(outcome))
             return 1 if outcome.get("failed") else 0

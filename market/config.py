@@ -85,6 +85,9 @@ class Settings:
     jobs_in_process: str = "auto"  # auto: on with SQLite outside the test environment; on; off
     outbox_interval_seconds: int = 30
     digest_hour: int = 7  # UTC hour of the daily digest (in-process scheduler)
+    freshness_days: int = 182  # a listing not updated or confirmed for this long is asked « toujours d'actualité ? »
+    freshness_grace_days: int = 30  # unanswered this long after the question: stale (hidden from search)
+    freshness_archive_days: int = 60  # stale this long: archived
 
     def __post_init__(self) -> None:
         if self.environment not in ENVIRONMENTS:
@@ -202,6 +205,9 @@ def _account_settings(env: os._Environ[str] | dict[str, str]) -> dict[str, objec
         "jobs_in_process": env.get("JOBS_IN_PROCESS", "auto"),
         "outbox_interval_seconds": _int(env, "OUTBOX_INTERVAL_SECONDS", 30),
         "digest_hour": _int(env, "DIGEST_HOUR", 7),
+        "freshness_days": _int(env, "FRESHNESS_DAYS", 182),
+        "freshness_grace_days": _int(env, "FRESHNESS_GRACE_DAYS", 30),
+        "freshness_archive_days": _int(env, "FRESHNESS_ARCHIVE_DAYS", 60),
     }
 
 

@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from api.deps import parse_id, strict_body
 from api.identity import IdentityDep
 from market.config import Settings
-from market.notifications import searches
+from market.notifications import freshness, searches
 from market.notifications import service as notifications
 from market.notifications.schemas import MarkRead, NotificationPage, Preferences, PreferencesOut, Unread
 from market.notifications.search_schemas import SavedSearchCreate, SavedSearchOut
@@ -67,6 +67,13 @@ async def confirm_search(db_session: AsyncSession, settings: Settings,
 
 class Done(msgspec.Struct):
     detail: str
+
+
+@post("/api/listings/confirm-fresh", status_code=200, tags=["notifications"],
+      summary="Confirmer qu'une annonce est toujours d'actualité (le lien signé de l'email)")
+async def confirm_fresh(db_session: AsyncSession, settings: Settings,
+                        token: str = Parameter(max_length=200, description="le jeton signé du lien")) -> Done:
+    return Done(detail=await freshness.confirm(db_session, settings, token))
 
 
 @post("/api/notifications/unsubscribe", status_code=200, tags=["notifications"],

@@ -29,6 +29,8 @@ PAGES = [
     notifications.choose,
     notifications.confirm_page,
     notifications.confirm,
+    notifications.fresh_page,
+    notifications.fresh,
     *matches.CANDIDATE_PAGES,
     pledges.pledge_form,
     pledges.pledge,

@@ -16,7 +16,7 @@ from api.identity import IdentityDep
 from api.pages.common import form_values, render, see_other
 from market.config import Settings
 from market.errors import DomainError
-from market.notifications import searches
+from market.notifications import freshness, searches
 from market.notifications import service as notifications
 from market.notifications.kinds import EVENT_KINDS
 from market.notifications.schemas import Preferences
@@ -59,6 +59,24 @@ async def confirm(db_session: AsyncSession, settings: Settings, identity: Identi
     except DomainError as exc:
         return render("one_click.html", identity, status_code=400, token="", done=None, error=exc.detail, **CONFIRM)
     return render("one_click.html", identity, token="", done="C'est fait : l'alerte est active.", **CONFIRM)
+
+
+FRESH = {"title": "Toujours d'actualité ?", "action": freshness.CONFIRM_PAGE, "button": "Oui, elle est d'actualité",
+         "intro": "Confirmez que votre annonce est toujours d'actualité : elle affichera « vérifiée le … »."}
+
+
+@get(freshness.CONFIRM_PAGE, include_in_schema=False)
+async def fresh_page(identity: IdentityDep, token: str = "") -> Template:
+    return render("one_click.html", identity, token=token, done=None, **FRESH)
+
+
+@post(freshness.CONFIRM_PAGE, include_in_schema=False, status_code=200)
+async def fresh(db_session: AsyncSession, settings: Settings, identity: IdentityDep, token: str = "") -> Template:
+    try:
+        done = await freshness.confirm(db_session, settings, token)
+    except DomainError as exc:
+        return render("one_click.html", identity, status_code=400, token="", done=None, error=exc.detail, **FRESH)
+    return render("one_click.html", identity, token="", done=done, **FRESH)
 
 
 @post("/mes-mises-en-relation/notifications", include_in_schema=False)

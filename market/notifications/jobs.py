@@ -8,7 +8,7 @@ from datetime import timedelta
 
 from market.config import Settings
 from market.db import session_factory
-from market.notifications import digest, outbox, reverse_alerts, search_alerts
+from market.notifications import digest, freshness, outbox, reverse_alerts, search_alerts
 
 
 async def send_outbox(settings: Settings, requeue_minutes: int | None = None) -> Counter[str]:
@@ -41,5 +41,13 @@ async def initiative_alerts(settings: Settings, days: int = 7) -> Counter[str]:
     async with session_factory(settings) as factory:
         outcome = Counter({"alerts": await reverse_alerts.send_reverse_alerts(factory, floor=settings.match_floor,
                                                                               days=days)})
+        outcome.update(await outbox.send_pending(factory, settings))
+        return outcome
+
+
+async def listing_freshness(settings: Settings) -> Counter[str]:
+    """Ask, mark stale and archive the listings nobody keeps up to date, then send the outbox."""
+    async with session_factory(settings) as factory:
+        outcome = await freshness.check(factory, settings)
         outcome.update(await outbox.send_pending(factory, settings))
         return outcome

@@ -28,6 +28,13 @@ async def modes(session: AsyncSession, subscriber: str) -> dict[str, Mode]:
     return {kind: chosen.get(kind, DEFAULT_MODE) for kind in EVENT_KINDS}  # type: ignore[misc]
 
 
+async def wants(session: AsyncSession, subscriber: str, kind: str) -> bool:
+    """False only when the subscriber turned this kind of email off."""
+    mode = await session.scalar(select(NotificationPreference.mode).where(
+        NotificationPreference.subscriber == subscriber, NotificationPreference.kind == kind))
+    return mode != "none"
+
+
 async def choose(session: AsyncSession, subscriber: str, chosen: dict[str, Mode]) -> None:
     """Upsert the modes given (kinds not given keep theirs)."""
     if not chosen:

@@ -23,6 +23,7 @@ SUBJECTS = {
     "search_confirm": "Confirmez votre alerte de la bourse aux initiatives",
     "search_digest": "{count} nouvelle(s) annonce(s) pour votre recherche",
     "reverse_alert": "Une nouvelle initiative correspond à « {own} »",
+    "freshness_ask": "Votre annonce « {own} » est-elle toujours d'actualité ?",
 }
 
 

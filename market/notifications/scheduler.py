@@ -1,6 +1,6 @@
 """The jobs in-process, for the embedded SQLite default (`make run` alone gives a working product):
 the outbox and the saved searches' alerts every OUTBOX_INTERVAL_SECONDS,
-the digest and the reverse alerts once a day at DIGEST_HOUR (UTC). On PostgreSQL
+the digest, the reverse alerts and the freshness check once a day at DIGEST_HOUR (UTC). On PostgreSQL
 run them from cron or a worker instead (README); JOBS_IN_PROCESS=on|off overrides the choice."""
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 
 from market.config import Settings
 from market.models import utcnow
-from market.notifications import digest, outbox, reverse_alerts, search_alerts
+from market.notifications import digest, freshness, outbox, reverse_alerts, search_alerts
 
 log = logging.getLogger("bourse.jobs")
 
@@ -27,6 +27,7 @@ async def run_forever(engine: AsyncEngine, settings: Settings) -> None:
             if now.hour == settings.digest_hour and (last_digest is None or last_digest.date() != now.date()):
                 await digest.send_digests(factory)
                 await reverse_alerts.send_reverse_alerts(factory, floor=settings.match_floor)
+                await freshness.check(factory, settings)
                 last_digest = now
             await search_alerts.send_search_alerts(factory)  # each search keeps to its own period
             await outbox.send_pending(factory, settings)

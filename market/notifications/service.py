@@ -70,6 +70,9 @@ async def unsubscribe(session: AsyncSession, settings: Settings, token: str) -> 
     if kind == "search" and subscriber.startswith("search:") and subscriber[7:].isdigit():
         await searches.stop(session, subscriber)
         return "C'est fait : cette alerte est arrêtée, vous ne recevrez plus ses emails."
+    if kind == "freshness":  # the question stops coming; the listing still goes stale unanswered
+        await preferences.choose(session, subscriber, {"freshness": "none"})
+        return "C'est fait : vous ne recevrez plus ces questions (sans réponse, l'annonce sortira des recherches)."
     if kind != "all" and kind not in EVENT_KINDS:
         raise InvalidField("lien de désabonnement invalide", field="token", source="query")
     kinds = EVENT_KINDS if kind == "all" else (kind,)

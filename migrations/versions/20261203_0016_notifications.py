@@ -1,4 +1,4 @@
-"""notifications: match events told to accounts, their email preferences, the outbox, saved searches, reverse alerts
+"""notifications: match events told to accounts, their email preferences, the outbox, saved searches, reverse alerts, listing freshness
 
 Revision ID: 20261203_0016
 Revises: 20261202_0006
@@ -19,7 +19,15 @@ depends_on = None
 JSON = sa.JSON().with_variant(postgresql.JSONB(), 'postgresql')
 
 
+LISTING_TABLES = ("initiatives", "support_providers", "takeover_opportunities", "volunteer_offers")
+FRESHNESS = ("verified_at", "freshness_asked_at", "stale_at")
+
+
 def upgrade() -> None:
+    for table in LISTING_TABLES:
+        with op.batch_alter_table(table) as batch:
+            for column in FRESHNESS:
+                batch.add_column(sa.Column(column, sa.DateTime(timezone=True), nullable=True))
     op.create_table(
         'notifications',
         sa.Column('id', sa.Integer(), nullable=False),
@@ -108,3 +116,7 @@ def downgrade() -> None:
     op.drop_index('ix_notifications_digest', table_name='notifications')
     op.drop_index('ix_notifications_account', table_name='notifications')
     op.drop_table('notifications')
+    for table in LISTING_TABLES:
+        with op.batch_alter_table(table) as batch:
+            for column in FRESHNESS:
+                batch.drop_column(column)
