@@ -1,5 +1,6 @@
 """Freshness on both databases, the clock injected: « toujours d'actualité ? » asked once, stale
-(hidden from search, a visible note) without an answer, restored by the one-click confirm
+without an answer (hidden from search, a visible note, ranked lower in matching with the reason),
+restored by the one-click confirm
 (« vérifiée le … »), archived after a second period; takeovers past their deadline and volunteer
 offers with no hours left out of search at once."""
 
@@ -12,9 +13,10 @@ from litestar.testing import TestClient
 
 from market.config import Settings
 from market.db import session_factory
+from market.listings import freshness as freshness_rules
 from market.models import utcnow
 from market.notifications import freshness
-from tests.factories import initiative, takeover, volunteer_offer
+from tests.factories import initiative, support_provider, takeover, volunteer_offer
 from tests.helpers import run, sql
 from tests.mailbox import Mailbox
 from tests.people import anonymously, make_person
@@ -31,7 +33,7 @@ def check(settings: Settings, at: Any) -> dict[str, int]:
     return run(go())
 
 
-def listed(app: TestClient, resource: str) -> set[int]:
+def listed(app: TestClient, resource: str) -> set[int]:  # noqa: F811
     return {item["id"] for item in app.get(f"/api/{resource}").json()["items"]}
 
 
@@ -97,3 +99,21 @@ def test_takeovers_past_deadline_and_offers_without_hours_leave_search(app: Test
     sql(mail_settings.database_url, "UPDATE takeover_opportunities SET deadline = :d", d=(utcnow() - DAY).date())
     sql(mail_settings.database_url, "UPDATE volunteer_offers SET hours = 0")
     assert listed(app, "takeover-opportunities") == set() and listed(app, "volunteer-offers") == set()
+
+
+def test_a_stale_candidate_is_ranked_lower_with_the_reason(app: TestClient, mail_settings: Settings) -> None:  # noqa: F811
+    leader, partner = make_person(mail_settings, "project_leader"), make_person(mail_settings, "support_member")
+    ini = create(app, "initiatives", initiative(), leader)
+    provider = create(app, "support-providers", support_provider(), partner)
+
+    def item() -> dict[str, Any]:
+        page = app.get(f"/api/initiatives/{ini['id']}/matches", params={"kind": "support_provider"}).json()
+        return next(i for i in page["items"] if i["candidate"]["id"] == provider["id"])
+
+    before = item()
+    sql(mail_settings.database_url, "UPDATE support_providers SET stale_at = :at", at=utcnow())
+    after = item()
+    assert after["score"] == max(0, before["score"] - freshness_rules.STALE_PENALTY)
+    assert any("sans nouvelles de son auteur" in r for r in after["reasons"])
+    reverse = app.get(f"/api/support-providers/{provider['id']}/matches").json()["items"]
+    assert [i["score"] for i in reverse] == [before["score"]]  # the initiative is not stale
