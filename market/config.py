@@ -109,6 +109,8 @@ class Settings:
             raise SettingsError("JOBS_IN_PROCESS must be auto, on or off")
         if not 0 <= self.digest_hour <= 23 or self.outbox_interval_seconds < 1:
             raise SettingsError("DIGEST_HOUR must be 0-23 and OUTBOX_INTERVAL_SECONDS at least 1")
+        if min(self.freshness_days, self.freshness_grace_days, self.freshness_archive_days) < 1:
+            raise SettingsError("FRESHNESS_DAYS, FRESHNESS_GRACE_DAYS and FRESHNESS_ARCHIVE_DAYS must be at least 1")
         if not 0 <= self.match_floor <= 100:
             raise SettingsError("MATCH_FLOOR must be between 0 and 100")
         if not 50 <= self.pledge_min_cents <= self.pledge_max_cents:

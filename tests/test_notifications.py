@@ -221,6 +221,8 @@ def test_smtp_down_loses_nothing_and_keeps_the_move(database_url: str, admin: Pe
         up = suite_settings(database_url, smtp_host="127.0.0.1", smtp_port=smtp[1], public_url="https://bourse.test")
         assert send(up) == {"sent": 1}
         assert len(mailbox.to(partner.email)) == 1 and send(up) == {}
+        sent = sql(database_url, "SELECT status, to_address FROM outbox_mails")
+        assert [tuple(row) for row in sent] == [("sent", "")]  # a sent row keeps no address
     finally:
         run(_wipe(database_url))
 

@@ -45,7 +45,8 @@ async def _claim(factory: async_sessionmaker[AsyncSession], mail_id: int) -> Out
 
 
 async def _settle(factory: async_sessionmaker[AsyncSession], mail: OutboxMail, error: str | None) -> None:
-    values: dict[str, Any] = {"status": "sent", "sent_at": utcnow(), "last_error": None}
+    # a sent row keeps no address (personal data is kept only as long as it is needed)
+    values: dict[str, Any] = {"status": "sent", "sent_at": utcnow(), "last_error": None, "to_address": ""}
     if error is not None:
         values = {"status": "failed" if mail.attempts >= MAX_ATTEMPTS else "pending", "last_error": error}
     async with factory() as session, session.begin():
