@@ -68,7 +68,7 @@ async def _tell(session: AsyncSession, match: Match, initiative: Any, candidate:
         mode = (await preferences.modes(session, subscriber))[kind]
         session.add(Notification(account_id=member.account_id, kind=kind, match_id=match.id, text=text,
                                  link=context["link"], delivery=mode,
-                                 emailed_at=event_time(match) if mode == "immediate" else None))
+                                 emailed_at=match.updated_at if mode == "immediate" else None))
         if mode == "immediate":
             await outbox.enqueue(session, member.email, "match_event", {**context, "subscriber": subscriber})
     if not members and told.contact_email:
@@ -77,7 +77,3 @@ async def _tell(session: AsyncSession, match: Match, initiative: Any, candidate:
             await outbox.enqueue(session, told.contact_email, "match_unclaimed",
                                  {**context, "subscriber": subscriber, "listing_link": listing_path(told_kind, told)})
     await session.flush()
-
-
-def event_time(match: Match) -> Any:
-    return match.updated_at
