@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from pathlib import Path
 
@@ -33,6 +34,13 @@ from api.controllers.health import health
 from api.controllers.listings import CONTROLLERS
 from api.controllers.matches import ROUTER as MATCHES
 from api.controllers.moderation import ModerationController
+from api.controllers.notifications import (
+    NotificationController,
+    confirm_fresh,
+    confirm_search,
+    save_search,
+    unsubscribe,
+)
 from api.controllers.pledges import PLEDGE_HANDLERS
 from api.controllers.reference import get_vocabulary, search_territories
 from api.deps import provide_embedder, provide_payments, provide_pools, provide_settings, provide_territory_index
@@ -47,6 +55,7 @@ from market.accounts.session_models import StoreItem, WebSession
 from market.config import VERSION, Settings
 from market.db import create_engine
 from market.matches.pools import CandidatePools
+from market.notifications import scheduler
 from market.pledges.payments import StripeGateway
 from matching.semantic import load_embedder
 
@@ -84,6 +93,15 @@ def create_app(settings: Settings | None = None) -> Litestar:
     async def close_payments(app: Litestar) -> None:
         await app.state.payments.close()
 
+    async def start_jobs(app: Litestar) -> None:
+        if settings.runs_jobs_in_process:  # SQLite: the outbox and digest jobs run inside the app
+            app.state.jobs = asyncio.create_task(scheduler.run_forever(db_config.get_engine(), settings))
+
+    async def stop_jobs(app: Litestar) -> None:
+        task = app.state.get("jobs")
+        if task is not None:
+            task.cancel()
+
     return Litestar(
         route_handlers=[
             health,
@@ -99,6 +117,11 @@ def create_app(settings: Settings | None = None) -> Litestar:
             OrganisationController,
             PlatformRoleController,
             ModerationController,
+            NotificationController,
+            unsubscribe,
+            save_search,
+            confirm_search,
+            confirm_fresh,
             create_static_files_router(path="/static", directories=[STATIC], include_in_schema=False),
             *PAGES,
             account_pages(settings),
@@ -125,8 +148,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
         # search), the candidate pools of the matching engine, the Stripe gateway.
         state=State({"settings": settings, "embedder": None, "territory_index": None, "pools": CandidatePools(),
                      "payments": StripeGateway(settings)}),
-        on_startup=[load_model, forget_expired_sessions],
-        on_shutdown=[close_payments],
+        on_startup=[load_model, forget_expired_sessions, start_jobs],
+        on_shutdown=[stop_jobs, close_payments],
         openapi_config=OpenAPIConfig(
             title="Bourse aux initiatives",
             version=VERSION,

@@ -8,6 +8,15 @@
   or N cents (the admin route calls the same service).
 - `reconcile [--no-progress]`: settle pending pledges whose webhook never came, then mail the
   receipts that have not gone out.
+- `send-outbox [--requeue-interrupted MINUTES]`: send the emails waiting in the outbox (safe to run
+  again and from several machines: each email is claimed by one run); rows a dead run left in
+  `sending` for longer than MINUTES are sent again only when asked (they may have gone out).
+- `digest`: queue each account's daily digest of its match notifications, then send the outbox.
+- `search-alerts`: queue the saved searches' digests that are due, then send the outbox.
+- `freshness`: ask « toujours d'actualité ? » of the listings nobody updated, mark stale the unanswered
+  ones, archive the long-stale ones, then send the outbox.
+- `initiative-alerts [--days N]`: tell the offers that the initiatives published in the last N days (7)
+  match above the relevance floor (each pair once), then send the outbox.
 
 A refused action prints « refusé : … » in French and exits with 2.
 """
@@ -27,6 +36,7 @@ from market.config import Settings
 from market.db import session_factory, session_scope
 from market.errors import DomainError
 from market.models import utcnow
+from market.notifications import jobs
 from market.pledges.payments import StripeGateway
 from market.pledges.receipts import euros
 from market.pledges.reconcile import reconcile
@@ -97,7 +107,19 @@ def _parser() -> argparse.ArgumentParser:
     refunds.add_argument("--reason", default=None, help="a note kept with the refund")
     settle = commands.add_parser("reconcile", help="settle pending pledges by asking Stripe")
     settle.add_argument("--no-progress", action="store_true", help="no progress bar")
+    outbox = commands.add_parser("send-outbox", help="send the emails waiting in the outbox")
+    outbox.add_argument("--requeue-interrupted", type=int, default=None, metavar="MINUTES",
+                        help="first put back rows a dead run left in 'sending' this long ago")
+    commands.add_parser("digest", help="queue and send the daily digests of match notifications")
+    commands.add_parser("search-alerts", help="queue and send the saved searches' digests that are due")
+    commands.add_parser("freshness", help="ask, mark stale and archive listings nobody keeps up to date")
+    reverse = commands.add_parser("initiative-alerts", help="tell the offers matched by new initiatives")
+    reverse.add_argument("--days", type=int, default=7, help="initiatives published in the last N days")
     return parser
+
+
+def _summary(outcome: Counter[str]) -> str:
+    return ", ".join(f"{name}: {count}" for name, count in sorted(outcome.items()) if count) or "rien à faire"
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -108,6 +130,20 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "create-admin":
             known = asyncio.run(_account_exists(settings, args.email))
             print(asyncio.run(create_admin(settings, args.email, None if known else _password())))
+        elif args.command == "send-outbox":
+            outcome = asyncio.run(jobs.send_outbox(settings, args.requeue_interrupted))
+            print(_summary(outcome))
+            return 1 if outcome.get("failed") else 0
+        elif args.command == "initiative-alerts":
+            outcome = asyncio.run(jobs.initiative_alerts(settings, args.days))
+            print(_summary(outcome))
+            return 1 if outcome.get("failed") else 0
+        elif args.command in ("digest", "search-alerts", "freshness"):
+            job = {"digest": jobs.daily_digest, "search-alerts": jobs.saved_search_alerts,
+                   "freshness": jobs.listing_freshness}[args.command]
+            outcome = asyncio.run(job(settings))
+            print(_summary(outcome))
+            return 1 if outcome.get("failed") else 0
         elif args.command == "refund":
             print(asyncio.run(refund(settings, args.pledge_id, args.amount_cents, args.reason)))
         else:

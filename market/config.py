@@ -81,6 +81,13 @@ class Settings:
     confirm_link_hours: int = 48  # how long an address confirmation link works
     reset_link_minutes: int = 60  # how long a password reset link works
     invitation_days: int = 14  # how long an invitation to an organisation may be accepted
+    # jobs (README settings table; docs/notifications.md)
+    jobs_in_process: str = "auto"  # auto: on with SQLite outside the test environment; on; off
+    outbox_interval_seconds: int = 30
+    digest_hour: int = 7  # UTC hour of the daily digest (in-process scheduler)
+    freshness_days: int = 182  # a listing not updated or confirmed for this long is asked « toujours d'actualité ? »
+    freshness_grace_days: int = 30  # unanswered this long after the question: stale (hidden from search)
+    freshness_archive_days: int = 60  # stale this long: archived
 
     def __post_init__(self) -> None:
         if self.environment not in ENVIRONMENTS:
@@ -98,6 +105,12 @@ class Settings:
             if self.auto_publish:
                 raise SettingsError("AUTO_PUBLISH is a development setting and is refused in production")
             self._check_stripe_for_production()
+        if self.jobs_in_process not in ("auto", "on", "off"):
+            raise SettingsError("JOBS_IN_PROCESS must be auto, on or off")
+        if not 0 <= self.digest_hour <= 23 or self.outbox_interval_seconds < 1:
+            raise SettingsError("DIGEST_HOUR must be 0-23 and OUTBOX_INTERVAL_SECONDS at least 1")
+        if min(self.freshness_days, self.freshness_grace_days, self.freshness_archive_days) < 1:
+            raise SettingsError("FRESHNESS_DAYS, FRESHNESS_GRACE_DAYS and FRESHNESS_ARCHIVE_DAYS must be at least 1")
         if not 0 <= self.match_floor <= 100:
             raise SettingsError("MATCH_FLOOR must be between 0 and 100")
         if not 50 <= self.pledge_min_cents <= self.pledge_max_cents:
@@ -118,6 +131,12 @@ class Settings:
     @property
     def is_development(self) -> bool:
         return self.environment == "development"
+
+    @property
+    def runs_jobs_in_process(self) -> bool:
+        if self.jobs_in_process == "auto":
+            return self.is_sqlite and self.environment != "test"
+        return self.jobs_in_process == "on"
 
     @property
     def is_sqlite(self) -> bool:
@@ -185,6 +204,12 @@ def _account_settings(env: os._Environ[str] | dict[str, str]) -> dict[str, objec
         "confirm_link_hours": _int(env, "CONFIRM_LINK_HOURS", 48),
         "reset_link_minutes": _int(env, "RESET_LINK_MINUTES", 60),
         "invitation_days": _int(env, "INVITATION_DAYS", 14),
+        "jobs_in_process": env.get("JOBS_IN_PROCESS", "auto"),
+        "outbox_interval_seconds": _int(env, "OUTBOX_INTERVAL_SECONDS", 30),
+        "digest_hour": _int(env, "DIGEST_HOUR", 7),
+        "freshness_days": _int(env, "FRESHNESS_DAYS", 182),
+        "freshness_grace_days": _int(env, "FRESHNESS_GRACE_DAYS", 30),
+        "freshness_archive_days": _int(env, "FRESHNESS_ARCHIVE_DAYS", 60),
     }
 
 

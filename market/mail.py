@@ -28,12 +28,18 @@ class Outgoing:
     purpose: str  # for the log: confirm, reset, invitation... never the address or the link
 
 
-def send_mail(settings: Settings, to: str, subject: str, body: str) -> None:
+def send_mail(settings: Settings, to: str, subject: str, body: str, *, html: str | None = None,
+              headers: dict[str, str] | None = None) -> None:
+    """Send one email: a text body, and an HTML alternative and extra headers when given."""
     message = EmailMessage()
     message["From"] = settings.mail_from
     message["To"] = to
     message["Subject"] = subject
+    for name, value in (headers or {}).items():
+        message[name] = value
     message.set_content(body)
+    if html is not None:
+        message.add_alternative(html, subtype="html")
     with smtplib.SMTP(settings.smtp_host, settings.smtp_port, timeout=15) as smtp:
         if settings.smtp_starttls:
             smtp.starttls()

@@ -113,6 +113,11 @@ class ListingMixin:
     created_at: Mapped[datetime] = mapped_column(DateTimeUTC, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(DateTimeUTC, default=utcnow, onupdate=utcnow)
     published_at: Mapped[datetime | None] = mapped_column(DateTimeUTC)
+    # freshness (market/notifications/freshness.py): confirmed « toujours d'actualité » by its owner;
+    # asked by email; marked stale (hidden from search) when the question went unanswered
+    verified_at: Mapped[datetime | None] = mapped_column(DateTimeUTC)
+    freshness_asked_at: Mapped[datetime | None] = mapped_column(DateTimeUTC)
+    stale_at: Mapped[datetime | None] = mapped_column(DateTimeUTC)
     # the text embedding (float32 bytes), computed when the listing is written, and its model
     embedding: Mapped[bytes | None] = mapped_column(LargeBinary, deferred=True)
     embedding_model: Mapped[str | None] = mapped_column(String(200))

@@ -11,6 +11,7 @@ from sqlalchemy.engine import Connection
 from market.config import Settings
 from market.db import create_engine
 from market.models import Base
+from market.notifications import models as _notifications  # noqa: F401  (its tables in the metadata)
 
 config = context.config
 if config.config_file_name is not None and config.attributes.get("configure_logging", True):

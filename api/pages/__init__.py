@@ -8,7 +8,7 @@ from pathlib import Path
 from litestar.contrib.jinja import JinjaTemplateEngine
 from litestar.template.config import TemplateConfig
 
-from api.pages import accounts, home, listings, matches, pledges, reports
+from api.pages import accounts, home, listings, matches, notifications, pledges, reports
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 
@@ -25,6 +25,13 @@ PAGES = [
     matches.initiative_matches,
     matches.move_match,
     matches.my_matches,
+    notifications.unsubscribe_page,
+    notifications.unsubscribe,
+    notifications.choose,
+    notifications.confirm_page,
+    notifications.confirm,
+    notifications.fresh_page,
+    notifications.fresh,
     *matches.CANDIDATE_PAGES,
     pledges.pledge_form,
     pledges.pledge,

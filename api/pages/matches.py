@@ -19,6 +19,7 @@ from market.matches import service as matches
 from market.matches.pools import CandidatePools
 from market.matches.vectors import model_id
 from market.matches.workflow import STATE_LABELS
+from market.notifications import service as notices
 
 ACTIONS = {"contacted": "Manifester mon intérêt", "in_discussion": "Accepter la mise en relation",
            "partnership": "Marquer comme partenariat", "declined": "Décliner"}
@@ -62,7 +63,8 @@ async def my_matches(request: Request[Any, Any, Any], db_session: AsyncSession,
     items = await inbox.inbox(db_session, identity)
     by_status = {status: [i for i in items if i.status == status] for status in STATE_LABELS if status != "suggested"}
     return render("inbox.html", identity, title="Mes mises en relation", by_status=by_status, kinds_by=BY_KIND,
-                  state_labels=STATE_LABELS, actions=ACTIONS, error=request.query_params.get("erreur"))
+                  state_labels=STATE_LABELS, actions=ACTIONS, error=request.query_params.get("erreur"),
+                  **await notices.inbox_context(db_session, identity))
 
 
 def candidate_matches(kind: WebKind) -> HTTPRouteHandler:

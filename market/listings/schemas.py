@@ -90,6 +90,8 @@ class ListingOut(Out, kw_only=True):
     created_at: datetime
     updated_at: datetime
     published_at: datetime | None
+    verified_at: datetime | None = None  # its owner confirmed it « toujours d'actualité »
+    stale_since: datetime | None = None  # unanswered freshness question: hidden from search
 
 
 # --- initiatives ----------------------------------------------------------------------------

@@ -14,6 +14,7 @@ from market.access import Identity
 from market.config import Settings
 from market.db import dialect as db_dialect
 from market.errors import InvalidField, NotFound
+from market.listings import freshness
 from market.listings.fields import sent_fields
 from market.listings.review_rule import needs_review
 from market.listings.spec import KindSpec
@@ -44,7 +45,7 @@ class ListingQuery:
 async def browse(session: AsyncSession, spec: KindSpec, query: ListingQuery) -> Any:
     model = spec.model
     dialect = db_dialect(session)
-    stmt = select(model).where(model.status == "published")
+    stmt = select(model).where(model.status == "published", *freshness.in_search(spec.kind, model))
     for name, value in query.filters.items():
         builder = spec.filters.get(name)
         if builder is None:

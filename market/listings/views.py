@@ -41,6 +41,8 @@ def listing_fields(listing: Any) -> dict[str, Any]:
         "created_at": listing.created_at,
         "updated_at": listing.updated_at,
         "published_at": listing.published_at,
+        "verified_at": listing.verified_at,
+        "stale_since": listing.stale_at,
     }
 
 

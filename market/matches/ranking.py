@@ -12,7 +12,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from market.listings import kinds
+from market.listings import freshness, kinds
 from market.matches.pools import Cached, CandidatePools
 from market.matches.profiles import profile_of, profiles_of, published
 from market.vocabulary import CandidateKind
@@ -64,6 +64,7 @@ async def rank_for_initiative(session: AsyncSession, pools: CandidatePools, init
         by_kind[kind] = pool
         ranking = engine.rank(profile, pool, today=day, limit=limit, floor=floor)
         rows = await _rows(session, kind, (x.candidate_id for x in ranking.matches))
+        ranking = freshness.lower_stale(ranking, rows)
         ranked.append(Ranked(kind, ranking, rows))
     return ranked, engine.unlock(profile, by_kind, today=day, limit=hints)
 
@@ -76,7 +77,7 @@ async def rank_for_candidate(session: AsyncSession, pools: CandidatePools, kind:
     initiatives = (await _published_profiles(session, pools, "initiative", model)).profiles
     ranking = engine.rank_initiatives(profile, initiatives, today=today(), limit=limit, floor=floor)
     rows = await _rows(session, "initiative", (x.initiative_id for x in ranking.matches))
-    return Ranked(kind, ranking, rows)
+    return Ranked(kind, freshness.lower_stale(ranking, rows, reverse=True), rows)
 
 
 async def explain_pair(session: AsyncSession, initiative: Any, kind: str, candidate: Any, *,

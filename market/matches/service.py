@@ -35,6 +35,7 @@ from market.matches.schemas import (
     MatchPage,
 )
 from market.models import Match, utcnow
+from market.notifications import events as notifications
 from market.vocabulary import CANDIDATE_KINDS, CandidateKind, ListingKind, MatchStatus, MatchTarget, Side
 from matching import types as m
 from matching.scoring import DEFAULT_FLOOR
@@ -276,8 +277,9 @@ async def move(session: AsyncSession, match_id: int, to: MatchTarget, side: Side
         )
     await _claim(session, match, to, side)
     _refresh(match, explanation)
-    cooperation.transition(match, to, side)
+    event = cooperation.transition(match, to, side)
     await session.flush()
+    await notifications.match_moved(session, match, initiative, candidate, event)
     return _out(match, initiative, candidate, explanation, actor)
 
 
