@@ -1,0 +1,86 @@
+"""The real app served by uvicorn in a process of its own on a free loopback port, and people signed
+in to it over HTTP (a session cookie and its CSRF token), as the reliability runs use them."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+
+from market.config import ROOT, Settings
+from tests.mailbox import free_port
+from tests.people import PASSWORD, Person
+from tests.stripe_fixtures import live_env, stop, wait_for_port
+
+CSRF_COOKIE, SESSION_COOKIE = "csrftoken", "bourse_session"
+TRACEBACK = re.compile(r"^Traceback \(most recent call last\):", re.MULTILINE)
+
+
+@contextmanager
+def serve(settings: Settings, log: Path, **env: str) -> Iterator[str]:
+    """uvicorn serving create_app() with these settings (plus `env`); its output goes to `log`."""
+    port = free_port()
+    with log.open("ab") as out:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "uvicorn", "--factory", "api.app:create_app", "--host", "127.0.0.1",
+             "--port", str(port), "--log-level", "warning", "--no-access-log"],
+            cwd=ROOT, env={**live_env(settings), **env}, stdout=out, stderr=subprocess.STDOUT)
+    try:
+        wait_for_port(port, process, seconds=120)
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        stop(process)
+
+
+def tracebacks(log: Path) -> list[str]:
+    """The tracebacks a server wrote (an unexpected error is logged with one before its 500)."""
+    text = log.read_text(errors="replace") if log.exists() else ""
+    starts = [m.start() for m in TRACEBACK.finditer(text)]
+    ends = [*starts[1:], len(text)]
+    return [text[a:b].strip()[-3000:] for a, b in zip(starts, ends[: len(starts)], strict=True)]
+
+
+@dataclass
+class SignedIn:
+    """A person signed in through POST /api/auth/login: the cookies and the CSRF header a browser sends."""
+
+    role: str
+    account_id: int
+    cookies: dict[str, str]
+    headers: dict[str, str]
+
+
+def sign_in(base_url: str, person: Person) -> SignedIn:
+    """This person signed in over HTTP like the web client (the CSRF cookie, then the login)."""
+    with httpx.Client(base_url=base_url, timeout=30) as client:
+        token = _cookie(client.get("/api/auth/csrf"), CSRF_COOKIE)
+        response = client.post("/api/auth/login", json={"email": person.email, "password": PASSWORD},
+                               headers={"X-CSRFToken": token}, cookies={CSRF_COOKIE: token})
+        assert response.status_code == 200, response.text
+        session = _cookie(response, SESSION_COOKIE)
+    assert person.account_id is not None
+    return SignedIn(person.role, person.account_id, {CSRF_COOKIE: token, SESSION_COOKIE: session}, {"X-CSRFToken": token})
+
+
+def _cookie(response: httpx.Response, name: str) -> str:
+    # the cookies are Secure outside development: read from Set-Cookie, not from the jar of an http:// client
+    for header in response.headers.get_list("set-cookie"):
+        if header.startswith(f"{name}="):
+            return header.split(";", 1)[0].split("=", 1)[1]
+    raise AssertionError(f"no {name} cookie in {response.headers.get_list('set-cookie')}")
+
+
+def wait_until(predicate, seconds: float, step: float = 0.2) -> bool:  # type: ignore[no-untyped-def]
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(step)
+    return bool(predicate())
