@@ -21,32 +21,56 @@ def operations(schema: BaseSchema, keep: Callable[[APIOperation], bool] = lambda
     return sorted((op for op in found if keep(op)), key=lambda op: (METHOD_ORDER.get(op.method.lower(), 9), op.path))
 
 
-def strategy(operation: APIOperation, mode: GenerationMode, known: dict[str, list[str]]) -> st.SearchStrategy[Any]:
-    """Cases of this operation; when ids exist for its path parameters, half of them use those ids."""
-    generated = operation.as_strategy(generation_mode=mode)
-    if not known:
-        return generated
-    names = sorted(known)
-    combos = [dict(zip(names, values, strict=True)) for values in itertools.product(*(known[n] for n in names))]
-    on_real = st.one_of([operation.as_strategy(generation_mode=mode, path_parameters=c) for c in combos[:24]])
-    return st.one_of(generated, on_real)
+class Cases:
+    """The strategies of each operation and mode, built once (building one costs far more than drawing)."""
+
+    def __init__(self) -> None:
+        self._built: dict[tuple[str, str, GenerationMode], st.SearchStrategy[Any]] = {}
+        self.empty: set[tuple[str, str, GenerationMode]] = set()  # found to have no case at all
+
+    def exist(self, operation: APIOperation, mode: GenerationMode) -> bool:
+        """Negative cases need something to negate: a body, a query, a header or a cookie (the path
+        parameters are plain strings: any value is valid)."""
+        if (operation.method, operation.path, mode) in self.empty:
+            return False
+        return mode is GenerationMode.POSITIVE or any(
+            len(part) for part in (operation.body, operation.query, operation.headers, operation.cookies))
+
+    def of(self, operation: APIOperation, mode: GenerationMode) -> st.SearchStrategy[Any]:
+        key = (operation.method, operation.path, mode)
+        if key not in self._built:
+            self._built[key] = operation.as_strategy(generation_mode=mode)
+        return self._built[key]
 
 
-def explore(operation: APIOperation, mode: GenerationMode, examples: int, known: dict[str, list[str]],
-            send: Callable[[Any], None]) -> bool:
+def on_real_ids(case: Any, known: dict[str, list[str]], turn: int) -> None:
+    """Every other case of an operation goes to ids that exist (the generated ones are mostly unknown)."""
+    if known and turn % 2:
+        for name, ids in known.items():
+            case.path_parameters[name] = ids[(turn // 2) % len(ids)]
+
+
+def explore(cases: Cases, operation: APIOperation, mode: GenerationMode, examples: int,
+            known: dict[str, list[str]], send: Callable[[Any], None]) -> bool:
     """Send up to `examples` generated cases of the operation; False when this mode has none to give
     (negative data for an operation without any parameter or body)."""
+    if not cases.exist(operation, mode):
+        return False
+
+    turns = itertools.count()
 
     @hypothesis.seed(SEED)
     @hypothesis.settings(max_examples=examples, deadline=None, database=None, suppress_health_check=list(HealthCheck),
                          phases=[Phase.explicit, Phase.generate], report_multiple_bugs=False)
-    @hypothesis.given(strategy(operation, mode, known))
+    @hypothesis.given(cases.of(operation, mode))
     def probe(case: Any) -> None:
+        on_real_ids(case, known, next(turns))
         send(case)
 
     try:
         probe()
     except hypothesis.errors.Unsatisfiable:
+        cases.empty.add((operation.method, operation.path, mode))
         return False
     return True
 

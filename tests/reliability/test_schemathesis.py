@@ -23,7 +23,7 @@ from schemathesis.specs.openapi import checks as openapi_checks
 
 from market.config import Settings
 from tests.people import make_person
-from tests.reliability.generated import explore, modes, operations
+from tests.reliability.generated import Cases, explore, modes, operations
 from tests.reliability.known_mismatches import KNOWN, Known
 from tests.reliability.live import SignedIn, serve, sign_in, tracebacks
 from tests.reliability.world import World, make_world
@@ -50,6 +50,7 @@ class Tally:
     operations: set[str] = field(default_factory=set)
     renewed: int = 0
     seconds: float = 0.0
+    waiting: float = 0.0  # of which waiting for the answers
 
     def record(self, identity: str, case: Any, response: requests.Response) -> None:
         operation = f"{case.method.upper()} {case.path}"
@@ -117,19 +118,21 @@ def test_generated_requests_against_the_openapi_document(base_url: str, world: W
                                                          server_log: Path) -> None:
     schema = schemathesis.openapi.from_url(f"{base_url}/schema/openapi.json")
     found = operations(schema)
-    tally = Tally()
+    tally, cases = Tally(), Cases()
     started = time.perf_counter()
     for name in ("anonymous", "project_leader", "admin"):
         identity = Identity(name, base_url, live_settings, world)
 
         def send(case: Any, identity: Identity = identity) -> None:
+            sent = time.perf_counter()
             response = case.call(base_url=base_url, headers=identity.headers, cookies=identity.cookies, timeout=30)
+            tally.waiting += time.perf_counter() - sent
             tally.record(identity.name, case, response)
             tally.renewed += identity.keep_alive(f"{case.method.upper()} {case.path}", response.status_code)
 
         for operation in found:
             for mode in modes():
-                explore(operation, mode, EXAMPLES, world.path_ids(operation.path), send)
+                explore(cases, operation, mode, EXAMPLES, world.path_ids(operation.path), send)
     tally.seconds = time.perf_counter() - started
     report(tally, len(found))
     assert not tally.server_errors, "\n".join(tally.server_errors[:20]) + "\n" + "\n".join(tracebacks(server_log)[:5])
@@ -141,7 +144,7 @@ def report(tally: Tally, operation_count: int) -> None:
     total = sum(tally.requests.values())
     print(f"\nschemathesis: {total} generated requests ({', '.join(f'{k} {v}' for k, v in tally.requests.items())}) "
           f"on {len(tally.operations)} of {operation_count} operations in {tally.seconds:.0f} s "
-          f"({total / max(tally.seconds, 1e-9):.1f} requests/s); sessions renewed {tally.renewed} times")
+          f"({total / max(tally.seconds, 1e-9):.1f} requests/s, {tally.waiting:.0f} s waiting for answers); sessions renewed {tally.renewed} times")
     print("statuses: " + ", ".join(f"{s}: {n}" for s, n in sorted(tally.statuses.items())))
     five = sum(n for s, n in tally.statuses.items() if s >= 500)
     print(f"5xx: {five}; answers breaking the document (not known): {len(tally.failures)}")
