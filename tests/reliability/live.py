@@ -6,7 +6,6 @@ from __future__ import annotations
 import re
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -20,11 +19,21 @@ from tests.people import PASSWORD, Person
 from tests.stripe_fixtures import live_env, stop, wait_for_port
 
 CSRF_COOKIE, SESSION_COOKIE = "csrftoken", "bourse_session"
+# The served app of these runs: login limits far above what they send (the limits have their own tests,
+# test_auth and test_login_throttle), every eligible match listed (no relevance floor: no model here).
+SERVER_ENV = {"AUTH_RATE_PER_MINUTE": "1000000", "LOGIN_FAILURES_PER_ADDRESS": "1000000",
+              "LOGIN_FAILURES_PER_ACCOUNT": "1000000", "MATCH_FLOOR": "0"}
 TRACEBACK = re.compile(r"^Traceback \(most recent call last\):", re.MULTILINE)
 
 
+@dataclass
+class Served:
+    url: str
+    process: subprocess.Popen[bytes]
+
+
 @contextmanager
-def serve(settings: Settings, log: Path, **env: str) -> Iterator[str]:
+def serving(settings: Settings, log: Path, **env: str) -> Iterator[Served]:
     """uvicorn serving create_app() with these settings (plus `env`); its output goes to `log`."""
     port = free_port()
     with log.open("ab") as out:
@@ -34,9 +43,16 @@ def serve(settings: Settings, log: Path, **env: str) -> Iterator[str]:
             cwd=ROOT, env={**live_env(settings), **env}, stdout=out, stderr=subprocess.STDOUT)
     try:
         wait_for_port(port, process, seconds=120)
-        yield f"http://127.0.0.1:{port}"
+        yield Served(f"http://127.0.0.1:{port}", process)
     finally:
         stop(process)
+
+
+@contextmanager
+def serve(settings: Settings, log: Path, **env: str) -> Iterator[str]:
+    """The same, giving only its base URL."""
+    with serving(settings, log, **env) as served:
+        yield served.url
 
 
 def tracebacks(log: Path) -> list[str]:
@@ -77,10 +93,3 @@ def _cookie(response: httpx.Response, name: str) -> str:
     raise AssertionError(f"no {name} cookie in {response.headers.get_list('set-cookie')}")
 
 
-def wait_until(predicate, seconds: float, step: float = 0.2) -> bool:  # type: ignore[no-untyped-def]
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(step)
-    return bool(predicate())

@@ -25,7 +25,7 @@ from market.config import Settings
 from tests.people import make_person
 from tests.reliability.generated import Cases, explore, modes, operations
 from tests.reliability.known_mismatches import KNOWN, Known
-from tests.reliability.live import SignedIn, serve, sign_in, tracebacks
+from tests.reliability.live import SERVER_ENV, SignedIn, serve, sign_in, tracebacks
 from tests.reliability.world import World, make_world
 
 EXAMPLES = 4  # per operation, generation mode and identity
@@ -33,10 +33,6 @@ MINIMUM = 1000
 CHECKS = [schemathesis.checks.not_a_server_error, openapi_checks.status_code_conformance,
           openapi_checks.content_type_conformance, openapi_checks.response_headers_conformance,
           openapi_checks.response_schema_conformance]
-# The served app: login limits far above what the run sends (they are tested in test_auth and
-# test_login_throttle), every eligible match listed (no relevance floor: no embedding model here).
-SERVER_ENV = {"AUTH_RATE_PER_MINUTE": "1000000", "LOGIN_FAILURES_PER_ADDRESS": "1000000",
-              "LOGIN_FAILURES_PER_ACCOUNT": "1000000", "MATCH_FLOOR": "0"}
 SESSION_ENDING = ("DELETE /api/me", "POST /api/auth/logout", "PUT /api/me/password", "DELETE /api/me/sessions/")
 
 
@@ -135,8 +131,9 @@ def test_generated_requests_against_the_openapi_document(base_url: str, world: W
                 explore(cases, operation, mode, EXAMPLES, world.path_ids(operation.path), send)
     tally.seconds = time.perf_counter() - started
     report(tally, len(found))
-    assert not tally.server_errors, "\n".join(tally.server_errors[:20]) + "\n" + "\n".join(tracebacks(server_log)[:5])
-    assert not tally.failures, f"{len(tally.failures)} answers break the document:\n" + "\n".join(tally.failures[:30])
+    assert not tally.server_errors and not tally.failures, "\n".join(
+        [f"{len(tally.server_errors)} answers 5xx:", *tally.server_errors[:10], *tracebacks(server_log)[:3],
+         f"{len(tally.failures)} answers break the document:", *tally.failures[:30]])
     assert sum(tally.requests.values()) >= MINIMUM
 
 
