@@ -62,7 +62,7 @@ EARLIER_CHECKS := tests/test_access_matrix.py tests/test_safety.py tests/test_pl
   tests/test_pledges.py::test_logs_carry_no_email_card_or_secret
 test-reliability: install
 	DATABASE_URL=$${DATABASE_URL:-$(RELIABILITY_DB)} $(BIN)/python -m pytest -q -p no:cacheprovider \
-	  $(EARLIER_CHECKS) tests/reliability -s
+	  $(EARLIER_CHECKS) tests/reliability
 
 lint: install
 	$(BIN)/ruff check .

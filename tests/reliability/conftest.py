@@ -16,6 +16,7 @@ import pytest
 
 from market.config import Settings
 from tests.mailbox import running_smtp
+from tests.reliability.report import LINES
 from tests.stripe_fixtures import localstripe as localstripe  # the fake Stripe, a session fixture
 from tests.stripe_fixtures import payment_settings
 
@@ -82,6 +83,10 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
             group = EARLIER_CHECKS.get(name, f"reliability: {name}" if "reliability" in report.nodeid else None)
             if group:
                 counts.setdefault(group, Counter())[outcome] += 1
+    if LINES:
+        terminalreporter.section("reliability: figures")
+        for line in LINES:
+            terminalreporter.write_line(line)
     if counts:
         terminalreporter.section("reliability: counts per group")
         for group, counter in counts.items():

@@ -22,7 +22,8 @@ class Known:
     operation: str = ".*"  # a regular expression on "METHOD /path"
 
     def excuses(self, failure: str, status: int, operation: str) -> bool:
-        return failure == self.failure and status in self.statuses and re.fullmatch(self.operation, operation) is not None
+        return (failure == self.failure and status in self.statuses
+                and re.fullmatch(self.operation, operation) is not None)
 
 
 KNOWN = (

@@ -82,7 +82,8 @@ def sign_in(base_url: str, person: Person) -> SignedIn:
         assert response.status_code == 200, response.text
         session = _cookie(response, SESSION_COOKIE)
     assert person.account_id is not None
-    return SignedIn(person.role, person.account_id, {CSRF_COOKIE: token, SESSION_COOKIE: session}, {"X-CSRFToken": token})
+    cookies = {CSRF_COOKIE: token, SESSION_COOKIE: session}
+    return SignedIn(person.role, person.account_id, cookies, {"X-CSRFToken": token})
 
 
 def _cookie(response: httpx.Response, name: str) -> str:

@@ -23,6 +23,7 @@ from market.config import Settings
 from tests.reliability.conftest import plain_dsn
 from tests.reliability.generated import Cases, explore, modes, operations
 from tests.reliability.live import SERVER_ENV, serve
+from tests.reliability.report import say
 from tests.reliability.world import World, make_world
 
 EXAMPLES = 4
@@ -108,10 +109,10 @@ def test_no_rejected_request_changes_anything(base_url: str, live_settings: Sett
     seconds = time.perf_counter() - started
     total = sum(statuses.values())
     rejected = sum(n for s, n in statuses.items() if 400 <= s < 500)
-    print(f"\nbad input: {total} generated writes on {len(found)} operations (listings, pledges, accounts) in "
+    say(f"bad input: {total} generated writes on {len(found)} operations (listings, pledges, accounts) in "
           f"{seconds:.0f} s, {rejected} rejected (4xx); statuses: "
           + ", ".join(f"{s}: {n}" for s, n in sorted(statuses.items())))
-    print(f"tables checksummed after each request: {len(sums.tables)} (+ {len(REFERENCE)} reference tables before "
+    say(f"tables checksummed after each request: {len(sums.tables)} (+ {len(REFERENCE)} reference tables before "
           f"and after the run); rejected requests that changed a table: {len(changed)}; counters moved by design: "
           + (", ".join(f"{t} {n} times ({COUNTING[t]})" for t, n in counted.items()) or "none"))
     assert not [s for s in statuses if s >= 500], statuses

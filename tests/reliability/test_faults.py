@@ -38,6 +38,7 @@ from tests.people import Person, make_person
 from tests.reliability.cluster import PrivateCluster
 from tests.reliability.conftest import plain_dsn
 from tests.reliability.live import SERVER_ENV, Served, serving, tracebacks
+from tests.reliability.report import say
 from tests.reliability.world import MAKER, pledge_body
 from tests.stripe_fixtures import payment_settings
 
@@ -176,9 +177,7 @@ class Load:
         match_id, status = step[0], MOVES[step[1]]
         answer = self._send(client, "match", f"match {match_id} {status}", "PATCH", f"/api/matches/{match_id}",
                             json={"status": status}, headers=self.people[MOVER[status]].headers)
-        if answer.acknowledged:
-            step[1] += 1
-        elif answer.status == 409:  # the step was committed but its answer lost: the match is already there
+        if answer.acknowledged or answer.status == 409:
             step[1] += 1
         return answer
 
@@ -295,9 +294,9 @@ async def read_back(url: str) -> Stored:
         for resource, table in LISTING_TABLES.items():
             kind = TABLES[resource]
             rows = await connection.fetch(
-                f"SELECT l.id, l.status, l.description, "
-                f"(SELECT array_agg(a.action ORDER BY a.id) FROM moderation_actions a "
-                f" WHERE a.listing_kind = $1 AND a.listing_id = l.id) AS actions, "
+                "SELECT l.id, l.status, l.description, "
+                "(SELECT array_agg(a.action ORDER BY a.id) FROM moderation_actions a "
+                " WHERE a.listing_kind = $1 AND a.listing_id = l.id) AS actions, "
                 + ("(SELECT count(*) FROM support_provider_areas p WHERE p.provider_id = l.id)"
                    if table == "support_providers" else "0") + f" AS areas FROM {table} l", kind)
             listings[resource] = [{**row, "reference": row["description"].rsplit(" ", 1)[-1]} for row in rows]
@@ -359,13 +358,13 @@ def report(answers: list[Answer], timeline: Timeline, stored: Stored) -> None:
     kinds = Counter(a.kind.split(":")[0] for a in acknowledged)
     stored_count = sum(len(r) for r in stored.listings.values()) + len(stored.pledges) + sum(
         len(r["moves"] or []) for r in stored.matches.values())
-    print(f"\nfaults: {len(answers)} requests by {WORKERS} clients, {len(acknowledged)} acknowledged "
+    say(f"faults: {len(answers)} requests by {WORKERS} clients, {len(acknowledged)} acknowledged "
           f"({', '.join(f'{k} {n}' for k, n in kinds.items())}); pg_ctl stop -m immediate took "
           f"{timeline.stopped - timeline.stopping:.1f} s, down {timeline.starting - timeline.stopped:.1f} s, "
           f"pg_ctl start (crash recovery) {timeline.started - timeline.starting:.1f} s")
     for phase, counter in by_phase.items():
-        print(f"  {phase}: " + ", ".join(f"{s}: {n}" for s, n in sorted(counter.items(), key=lambda i: str(i[0]))))
+        say(f"  {phase}: " + ", ".join(f"{s}: {n}" for s, n in sorted(counter.items(), key=lambda i: str(i[0]))))
     if first_ok is not None:
-        print(f"  first acknowledged write {first_ok - timeline.started:.2f} s after the cluster was started")
-    print(f"  /health while down: {dict(Counter(s for s, _ in timeline.health_down))}; "
+        say(f"  first acknowledged write {first_ok - timeline.started:.2f} s after the cluster was started")
+    say(f"  /health while down: {dict(Counter(s for s, _ in timeline.health_down))}; "
           f"rows and match moves stored: {stored_count}, of which acknowledged {len(acknowledged)}")

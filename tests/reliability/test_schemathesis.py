@@ -26,6 +26,7 @@ from tests.people import make_person
 from tests.reliability.generated import Cases, explore, modes, operations
 from tests.reliability.known_mismatches import KNOWN, Known
 from tests.reliability.live import SERVER_ENV, SignedIn, serve, sign_in, tracebacks
+from tests.reliability.report import say
 from tests.reliability.world import World, make_world
 
 EXAMPLES = 4  # per operation, generation mode and identity
@@ -139,12 +140,13 @@ def test_generated_requests_against_the_openapi_document(base_url: str, world: W
 
 def report(tally: Tally, operation_count: int) -> None:
     total = sum(tally.requests.values())
-    print(f"\nschemathesis: {total} generated requests ({', '.join(f'{k} {v}' for k, v in tally.requests.items())}) "
+    say(f"schemathesis: {total} generated requests ({', '.join(f'{k} {v}' for k, v in tally.requests.items())}) "
           f"on {len(tally.operations)} of {operation_count} operations in {tally.seconds:.0f} s "
-          f"({total / max(tally.seconds, 1e-9):.1f} requests/s, {tally.waiting:.0f} s waiting for answers); sessions renewed {tally.renewed} times")
-    print("statuses: " + ", ".join(f"{s}: {n}" for s, n in sorted(tally.statuses.items())))
+          f"({total / max(tally.seconds, 1e-9):.1f} requests/s, {tally.waiting:.0f} s waiting for answers); "
+        f"sessions renewed {tally.renewed} times")
+    say("statuses: " + ", ".join(f"{s}: {n}" for s, n in sorted(tally.statuses.items())))
     five = sum(n for s, n in tally.statuses.items() if s >= 500)
-    print(f"5xx: {five}; answers breaking the document (not known): {len(tally.failures)}")
+    say(f"5xx: {five}; answers breaking the document (not known): {len(tally.failures)}")
     for known in KNOWN:
-        print(f"known mismatch, excused {tally.excused[known]} times: {known.failure} {sorted(known.statuses)} "
+        say(f"known mismatch, excused {tally.excused[known]} times: {known.failure} {sorted(known.statuses)} "
               f"{known.operation}" + ("  (unused: delete it)" if not tally.excused[known] else ""))
