@@ -11,7 +11,7 @@ AXE_VERSION := 4.14.1
 VENDOR := api/static/vendor/swagger-ui-dist
 WEB_VENDOR := api/static/vendor
 
-.PHONY: run test install assets browser migrate seed territories lint bench wrk synthetic evaluate stripe-dev reconcile admin clean
+.PHONY: run test test-reliability install assets browser migrate seed territories lint bench wrk synthetic evaluate stripe-dev reconcile admin clean
 
 $(BIN)/.installed: requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -54,6 +54,15 @@ run: seed
 
 test: install browser
 	$(BIN)/python -m pytest -q
+
+# Schemathesis, database faults, bad input at scale and the earlier security checks, on PostgreSQL
+# (RELIABILITY.md). DATABASE_URL names a throw-away database: its public schema is dropped.
+RELIABILITY_DB ?= postgresql+asyncpg://postgres@127.0.0.1:5432/test
+EARLIER_CHECKS := tests/test_access_matrix.py tests/test_safety.py tests/test_pledges_webhooks.py \
+  tests/test_pledges.py::test_logs_carry_no_email_card_or_secret
+test-reliability: install
+	DATABASE_URL=$${DATABASE_URL:-$(RELIABILITY_DB)} $(BIN)/python -m pytest -q -p no:cacheprovider \
+	  $(EARLIER_CHECKS) tests/reliability
 
 lint: install
 	$(BIN)/ruff check .

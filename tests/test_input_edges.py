@@ -8,12 +8,14 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 
+import asyncpg
 import httpx
 import pytest
 from litestar.testing import TestClient
 
 from api.app import create_app
 from api.bodies import MAX_DEPTH
+from api.errors import database_unavailable
 from tests.conftest import suite_settings
 from tests.factories import initiative
 from tests.helpers import assert_problem, sql
@@ -120,3 +122,22 @@ def test_a_database_the_pool_cannot_reach_is_503_with_retry_after(url: str) -> N
             response: httpx.Response = client.request(method, path, json=body)
             problem = assert_problem(response, 503, None)
             assert response.headers["Retry-After"].isdigit(), (path, problem)
+
+
+def _raised_in(module: str, exc: BaseException) -> BaseException:
+    """The exception as raised by code of that module (its traceback says where it came from)."""
+    try:
+        exec("raise exc", {"__name__": module, "exc": exc})
+    except BaseException as raised:
+        return raised
+    raise AssertionError("not raised")
+
+
+@pytest.mark.parametrize("error", [asyncpg.exceptions.CannotConnectNowError, asyncpg.exceptions.TooManyConnectionsError,
+                                   asyncpg.exceptions.AdminShutdownError])
+def test_a_server_that_refuses_connections_for_now_is_unavailable(error: type[Exception]) -> None:
+    """A cluster recovering after a crash answers the driver's CannotConnectNowError at connect, not wrapped
+    in a DBAPIError: that was a 500 (found by tests/reliability/test_faults.py); now a 503."""
+    assert database_unavailable(_raised_in("asyncpg.connect_utils", error("the database system is starting up")))
+    assert not database_unavailable(_raised_in("market.listings", error("not from the driver")))
+    assert not database_unavailable(_raised_in("asyncpg.connect_utils", asyncpg.exceptions.UniqueViolationError()))

@@ -202,6 +202,14 @@ def test_missing_fields_malformed_json_and_bad_ids(pay_client: TestClient, pay_s
     assert pledge_rows(pay_settings.database_url) == 0
 
 
+def test_a_token_with_non_ascii_characters_is_a_404_not_a_500(pay_client: TestClient):
+    """Found by schemathesis (tests/reliability): the token was compared with compare_digest on str."""
+    item = new_initiative(pay_client)
+    started = new_pledge(pay_client, item["id"]).json()
+    page = pay_client.get(f"/pledges/{started['pledge_id']}/receipt", params={"token": "jeton-é" * 3})
+    assert page.status_code == 404, page.text
+
+
 def test_only_published_initiatives_with_a_goal_take_pledges(pay_client: TestClient, pay_settings):
     no_goal = new_initiative(pay_client, funding_goal_cents=None)
     body = assert_problem(new_pledge(pay_client, no_goal["id"]), 409, None)

@@ -132,7 +132,8 @@ async def load(session: AsyncSession, pledge_id: int) -> Pledge:
 
 async def _with_token(session: AsyncSession, pledge_id: int, token: str) -> Pledge:
     pledge = await load(session, pledge_id)
-    if not secrets.compare_digest(pledge.receipt_token, token):
+    # bytes: compare_digest refuses str with non-ASCII characters (a TypeError, so a 500, on a typed token)
+    if not secrets.compare_digest(pledge.receipt_token.encode(), token.encode()):
         raise NotFound(f"promesse {pledge_id} introuvable")
     return pledge
 
