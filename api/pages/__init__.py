@@ -8,7 +8,7 @@ from pathlib import Path
 from litestar.contrib.jinja import JinjaTemplateEngine
 from litestar.template.config import TemplateConfig
 
-from api.pages import accounts, home, listings, matches, pledges
+from api.pages import accounts, editing, home, listings, matches, pledges
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 
@@ -16,10 +16,7 @@ PAGES = [
     home.home,
     home.accessibility,
     *accounts.ACCOUNT_PAGES,
-    listings.new_initiative,
-    listings.create_initiative,
-    listings.new_volunteer_offer,
-    listings.create_volunteer_offer,
+    *editing.FORM_PAGES,
     *listings.KIND_PAGES,
     matches.initiative_matches,
     matches.move_match,
