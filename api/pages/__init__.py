@@ -8,7 +8,7 @@ from pathlib import Path
 from litestar.contrib.jinja import JinjaTemplateEngine
 from litestar.template.config import TemplateConfig
 
-from api.pages import accounts, editing, home, listings, matches, pledges
+from api.pages import accounts, editing, home, listings, matches, my_space, pledges
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 
@@ -16,6 +16,7 @@ PAGES = [
     home.home,
     home.accessibility,
     *accounts.ACCOUNT_PAGES,
+    *my_space.MY_SPACE_PAGES,
     *editing.FORM_PAGES,
     *listings.KIND_PAGES,
     matches.initiative_matches,
