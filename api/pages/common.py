@@ -65,6 +65,9 @@ def see_other(path: str) -> Redirect:
     return Redirect(path=path, status_code=303)
 
 
+REQUIRED = "ce champ est obligatoire"
+
+
 def form_errors(exc: Exception) -> dict[str, str]:
     """The field at fault and its French message, as the JSON API's problem document would name it."""
     if isinstance(exc, DomainError):
@@ -74,7 +77,7 @@ def form_errors(exc: Exception) -> dict[str, str]:
         field = re.sub(r"\[\d+\]$", "", found["key"])  # `themes[0]`: the form has one field of checkboxes
         field = "formulaire" if field == "body" else field
         if "missing required field" in str(exc):
-            return {field: "ce champ est obligatoire"}
+            return {field: REQUIRED}
         return {field: found["message"]}
     raise exc
 

@@ -53,6 +53,8 @@ def form_pages(kind: WebKind) -> list[HTTPRouteHandler]:
     async def create(request: Request[Any, Any, Any], db_session: AsyncSession, settings: Settings,
                      embedder: EmbedderDep, identity: IdentityDep) -> Template | Redirect:
         values, lists = await form_values(request)
+        if missing := form.missing(values, lists):
+            return show(identity, new_path, values, lists, missing, status_code=400)
         try:
             actor = signed_in(identity)
             data = msgspec.convert(form.body(values, lists, editing=False), kind.spec.create)
@@ -80,21 +82,21 @@ def form_pages(kind: WebKind) -> list[HTTPRouteHandler]:
         path = f"/{kind.path}/{listing_id}/modifier"
         number = parse_id(listing_id, kind.singular)
         values, lists = await form_values(request)
-        try:
-            actor = signed_in(identity)
-            data = msgspec.convert(form.body(values, lists, editing=True), kind.spec.update)
-            await listings.update(db_session, kind.spec, number, data, actor=actor, settings=settings,
-                                  embedder=embedder)
-        except NotAuthenticated:
+        if identity is None:
             return _login(path)
-        except (DomainError, msgspec.ValidationError) as exc:
-            if isinstance(exc, DomainError) and exc.field is None:
-                raise  # not the form's fault (403, 404): the error page says it
-            await db_session.rollback()
-            item = await listings.load_managed(db_session, kind.spec, number, identity)
-            return show(identity, path, values, lists, form.errors(form_errors(exc)), editing=True,
-                        status=item.status, status_code=400)
-        return see_other(f"/{kind.path}/{number}?modifiee=1")
+        item = await listings.load_managed(db_session, kind.spec, number, identity)  # 403, 404: the error page
+        status = item.status
+        errors = form.missing(values, lists)
+        if not errors:
+            try:
+                data = msgspec.convert(form.body(values, lists, editing=True), kind.spec.update)
+                await listings.update(db_session, kind.spec, number, data, actor=identity, settings=settings,
+                                      embedder=embedder)
+                return see_other(f"/{kind.path}/{number}?modifiee=1")
+            except (DomainError, msgspec.ValidationError) as exc:
+                await db_session.rollback()
+                errors = form.errors(form_errors(exc))
+        return show(identity, path, values, lists, errors, editing=True, status=status, status_code=400)
 
     return [new, create, edit, update]
 

@@ -8,7 +8,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from api.pages.common import cents, options, whole
+from api.pages.common import REQUIRED, cents, options, whole
 
 # text, email, textarea, number and date are typed as they are; select and checks take codes from a
 # vocabulary; commune is a code with the autocomplete; words is a comma-separated list (skills,
@@ -72,6 +72,12 @@ class ListingForm:
                 continue
             _put(body, item.body_name, value)
         return body
+
+    def missing(self, values: dict[str, str], lists: dict[str, list[str]]) -> dict[str, str]:
+        """The required fields left empty, all at once (the schema would name the first one only, and an
+        edit could not tell an emptied field from one not sent)."""
+        return {item.name: REQUIRED for item in self.fields
+                if item.required and not (lists.get(item.name) if item.widget == "checks" else values.get(item.name))}
 
     def values(self, listing: dict[str, Any]) -> tuple[dict[str, str], dict[str, list[str]]]:
         """The form's values for a listing as the JSON API shows it (an edit starts from them)."""
