@@ -101,11 +101,11 @@ def create_app(settings: Settings | None = None) -> Litestar:
             *PAGES,
             account_pages(settings),
         ],
-        template_config=template_config(),
+        template_config=template_config(settings),
         plugins=[SQLAlchemyPlugin(config=db_config)],
         middleware=[csrf_middleware(settings), DefineMiddleware(SessionMiddleware, backend=sessions)],
         before_request=guard_request,
-        before_send=[security_headers],
+        before_send=[security_headers(settings)],
         stores={
             "rate_limit": SQLAlchemyStore(db_config, model=StoreItem, namespace="rate_limit"),
         },

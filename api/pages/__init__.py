@@ -8,7 +8,8 @@ from pathlib import Path
 from litestar.contrib.jinja import JinjaTemplateEngine
 from litestar.template.config import TemplateConfig
 
-from api.pages import accounts, editing, home, listings, matches, my_space, pledges
+from api.pages import accounts, editing, home, listings, maps, matches, my_space, pledges
+from market.config import Settings
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 
@@ -26,8 +27,14 @@ PAGES = [
     pledges.pledge_form,
     pledges.pledge,
     pledges.pay_in_test_mode,
+    maps.outlines,
 ]
 
 
-def template_config() -> TemplateConfig[JinjaTemplateEngine]:
-    return TemplateConfig(directory=TEMPLATES, engine=JinjaTemplateEngine)
+def template_config(settings: Settings) -> TemplateConfig[JinjaTemplateEngine]:
+    """The templates, with the maps' tile server (none: the maps draw the department outlines)."""
+
+    def map_settings(engine: JinjaTemplateEngine) -> None:
+        engine.engine.globals.update(map_tiles=settings.map_tiles_url, map_attribution=settings.map_attribution)
+
+    return TemplateConfig(directory=TEMPLATES, engine=JinjaTemplateEngine, engine_callback=map_settings)

@@ -15,9 +15,8 @@ from api.deps import EmbedderDep, parse_id
 from api.identity import IdentityDep
 from api.pages.common import WEB_KINDS, WebKind, form_errors, form_values, render, see_other
 from api.pages.listing_forms import FORMS
-from market.access import signed_in
 from market.config import Settings
-from market.errors import DomainError, NotAuthenticated
+from market.errors import DomainError
 from market.listings import service as listings
 
 
@@ -53,18 +52,19 @@ def form_pages(kind: WebKind) -> list[HTTPRouteHandler]:
     async def create(request: Request[Any, Any, Any], db_session: AsyncSession, settings: Settings,
                      embedder: EmbedderDep, identity: IdentityDep) -> Template | Redirect:
         values, lists = await form_values(request)
-        if missing := form.missing(values, lists):
-            return show(identity, new_path, values, lists, missing, status_code=400)
-        try:
-            actor = signed_in(identity)
-            data = msgspec.convert(form.body(values, lists, editing=False), kind.spec.create)
-            item = await listings.create(db_session, kind.spec, data, settings, actor=actor, embedder=embedder)
-        except NotAuthenticated:
+        if identity is None:
             return _login(new_path)
+        errors = form.missing(values, lists)
+        try:
+            data = msgspec.convert(form.body(values, lists, editing=False), kind.spec.create)
+            if not errors:
+                item = await listings.create(db_session, kind.spec, data, settings, actor=identity,
+                                             embedder=embedder)
+                return see_other(f"/{kind.path}/{item.id}?nouvelle=1")
         except (DomainError, msgspec.ValidationError) as exc:
             await db_session.rollback()
-            return show(identity, new_path, values, lists, form.errors(form_errors(exc)), status_code=400)
-        return see_other(f"/{kind.path}/{item.id}?nouvelle=1")
+            errors = form.errors(form_errors(exc)) | errors
+        return show(identity, new_path, values, lists, errors, status_code=400)
 
     @get(f"/{kind.path}/{{listing_id:str}}/modifier", include_in_schema=False, name=f"{kind.path}-edit")
     async def edit(db_session: AsyncSession, identity: IdentityDep, listing_id: str) -> Template | Redirect:
@@ -87,15 +87,15 @@ def form_pages(kind: WebKind) -> list[HTTPRouteHandler]:
         item = await listings.load_managed(db_session, kind.spec, number, identity)  # 403, 404: the error page
         status = item.status
         errors = form.missing(values, lists)
-        if not errors:
-            try:
-                data = msgspec.convert(form.body(values, lists, editing=True), kind.spec.update)
+        try:
+            data = msgspec.convert(form.body(values, lists, editing=True), kind.spec.update)
+            if not errors:
                 await listings.update(db_session, kind.spec, number, data, actor=identity, settings=settings,
                                       embedder=embedder)
                 return see_other(f"/{kind.path}/{number}?modifiee=1")
-            except (DomainError, msgspec.ValidationError) as exc:
-                await db_session.rollback()
-                errors = form.errors(form_errors(exc))
+        except (DomainError, msgspec.ValidationError) as exc:
+            await db_session.rollback()
+            errors = form.errors(form_errors(exc)) | errors
         return show(identity, path, values, lists, errors, editing=True, status=status, status_code=400)
 
     return [new, create, edit, update]
