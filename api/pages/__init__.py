@@ -8,7 +8,7 @@ from pathlib import Path
 from litestar.contrib.jinja import JinjaTemplateEngine
 from litestar.template.config import TemplateConfig
 
-from api.pages import accounts, editing, home, listings, maps, matches, my_space, pledges
+from api.pages import account_settings, accounts, editing, home, listings, maps, matches, my_space, pledges
 from market.config import Settings
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
@@ -18,6 +18,7 @@ PAGES = [
     home.accessibility,
     *accounts.ACCOUNT_PAGES,
     *my_space.MY_SPACE_PAGES,
+    *account_settings.ACCOUNT_SETTINGS_PAGES,
     *editing.FORM_PAGES,
     *listings.KIND_PAGES,
     matches.initiative_matches,

@@ -91,7 +91,8 @@ async def my_space(request: Request[Any, Any, Any], db_session: AsyncSession,
     if identity is None:
         return Redirect(path="/connexion?suite=/mon-compte", status_code=303)
     return await my_space_page(db_session, identity, welcome="bienvenue" in request.query_params,
-                               invited=request.query_params.get("invitation") == "envoyee")
+                               invited=request.query_params.get("invitation") == "envoyee",
+                               password_changed=request.query_params.get("mot-de-passe") == "change")
 
 
 @post("/organisations/nouvelle", include_in_schema=False)

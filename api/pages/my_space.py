@@ -56,6 +56,7 @@ async def my_donations(db_session: AsyncSession, settings: Settings, identity: I
 
 async def my_space_page(db_session: AsyncSession, identity: Identity, *, values: dict[str, str] | None = None,
                         errors: dict[str, str] | None = None, welcome: bool = False, invited: bool = False,
+                        password_changed: bool = False,
                         invite_errors: dict[int, dict[str, str]] | None = None,
                         invite_values: dict[int, dict[str, str]] | None = None, status_code: int = 200) -> Template:
     """« Mon espace »: my account, my organisations with their members (their pending invitations for
@@ -64,7 +65,8 @@ async def my_space_page(db_session: AsyncSession, identity: Identity, *, values:
     mine = [await organisations.read(db_session, identity, number) for number in identity.memberships]
     received = await organisations.my_invitations(db_session, identity) if identity.verified else []
     return render("account.html", identity, status_code=status_code, title="Mon espace", account=account,
-                  organisations=mine, received=received, welcome=welcome, invited=invited, values=values or {},
+                  organisations=mine, received=received, welcome=welcome, invited=invited,
+                  password_changed=password_changed, values=values or {},
                   errors=errors or {}, invite_errors=invite_errors or {}, invite_values=invite_values or {},
                   organisation_kinds=[{"code": c, "label": t} for c, t in ORGANISATION_KINDS.items()],
                   roles=[{"code": r, "label": ROLE_LABELS[r]} for r in MEMBER_ROLES], role_labels=ROLE_LABELS,
