@@ -152,3 +152,24 @@ def _fields(html: str) -> dict[str, Any]:
 
     Reader().feed(html)
     return found
+
+
+def test_acting_for_several_organisations_the_form_asks_which(web: TestClient, mail_settings: Settings) -> None:
+    leader = signed_in(web, mail_settings, "project_leader")
+    made = post_form(web, "/organisations/nouvelle", {"name": "Collectif des Glacis", "kind": "initiative_group",
+                                                      "role": "project_leader"})
+    assert made.status_code == 303
+    second = next(m["organisation"]["id"] for m in web.get("/api/me").json()["organisations"]
+                  if m["organisation"]["id"] != leader.organisation_id)
+    form = web.get("/initiatives/nouvelle").text
+    assert "Pour l&#39;organisation" in form and "Collectif des Glacis" in form
+    fields = {"title": "Jardin des Glacis", "description": "Un jardin partagé au pied des immeubles du quartier.",
+              "commune": "90010", "maturity": "idea", "economic_purpose": "non_profit", "org_form": "association",
+              "stance": "alternative", "needs": ["premises"], "contact.name": "Camille",
+              "contact.email": "camille@example.org"}
+    unnamed = post_form(web, "/initiatives/nouvelle", fields)
+    assert unnamed.status_code == 400 and 'id="organisation_id-erreur"' in unnamed.text
+    created = post_form(web, "/initiatives/nouvelle", {**fields, "organisation_id": str(second)})
+    assert created.status_code == 303, created.text
+    listing_id = created.headers["location"].split("/")[2].split("?")[0]
+    assert web.get(f"/api/initiatives/{listing_id}").json()["organisation"]["id"] == second

@@ -11,7 +11,7 @@ from litestar.response import Redirect, Template
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.identity import IdentityDep
-from api.pages.common import form_errors, form_values, render, see_other
+from api.pages.common import form_errors, form_values, log_in_first, render
 from api.sessions import sign_in, sign_out
 from market.accounts import personal_data
 from market.accounts import service as accounts
@@ -31,7 +31,7 @@ def _password_form(identity: Any, errors: dict[str, str], status_code: int = 200
 @get(PASSWORD_PATH, include_in_schema=False)
 async def password_form(identity: IdentityDep) -> Template | Redirect:
     if identity is None:
-        return see_other(f"/connexion?suite={PASSWORD_PATH}")
+        return log_in_first(PASSWORD_PATH)
     return _password_form(identity, {})
 
 
@@ -39,7 +39,7 @@ async def password_form(identity: IdentityDep) -> Template | Redirect:
 async def change_password(request: Request[Any, Any, Any], db_session: AsyncSession, settings: Settings,
                           identity: IdentityDep) -> Template | Redirect:
     if identity is None:
-        return see_other(f"/connexion?suite={PASSWORD_PATH}")
+        return log_in_first(PASSWORD_PATH)
     values, _ = await form_values(request)
     try:
         if values.get("new_password") != values.get("new_password_again"):
@@ -60,7 +60,7 @@ async def change_password(request: Request[Any, Any, Any], db_session: AsyncSess
 @get(ERASE_PATH, include_in_schema=False)
 async def erase_form(identity: IdentityDep) -> Template | Redirect:
     if identity is None:
-        return see_other(f"/connexion?suite={ERASE_PATH}")
+        return log_in_first(ERASE_PATH)
     return render("account_erase.html", identity, title="Supprimer mon compte", errors={})
 
 

@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from api.controllers.accounts import SIGN_UP_SENT
 from api.identity import IdentityDep
-from api.pages.common import form_errors, form_values, render, see_other
+from api.pages.common import form_errors, form_values, log_in_first, render, see_other
 from api.pages.my_space import my_space_page
 from api.security import auth_rate_limit
 from api.sessions import sign_in, sign_out
@@ -89,7 +89,7 @@ async def logout(request: Request[Any, Any, Any]) -> Redirect:
 async def my_space(request: Request[Any, Any, Any], db_session: AsyncSession,
                    identity: IdentityDep) -> Template | Redirect:
     if identity is None:
-        return Redirect(path="/connexion?suite=/mon-compte", status_code=303)
+        return log_in_first("/mon-compte")
     return await my_space_page(db_session, identity, welcome="bienvenue" in request.query_params,
                                invited=request.query_params.get("invitation") == "envoyee",
                                password_changed=request.query_params.get("mot-de-passe") == "change")

@@ -68,6 +68,11 @@ def see_other(path: str) -> Redirect:
 REQUIRED = "ce champ est obligatoire"
 
 
+def log_in_first(path: str) -> Redirect:
+    """A page for signed-in people only: the login page, which comes back here."""
+    return see_other(f"/connexion?suite={path}")
+
+
 def form_errors(exc: Exception) -> dict[str, str]:
     """The field at fault and its French message, as the JSON API's problem document would name it."""
     if isinstance(exc, DomainError):

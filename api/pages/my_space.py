@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.deps import parse_id
 from api.identity import IdentityDep
-from api.pages.common import BY_KIND, form_errors, form_values, options, render, see_other
+from api.pages.common import BY_KIND, form_errors, form_values, log_in_first, options, render, see_other
 from market.access import Identity
 from market.accounts import organisations
 from market.accounts import service as accounts
@@ -31,14 +31,10 @@ PLEDGE_STATES = {"pending": "paiement en attente", "succeeded": "payé", "failed
                  "refunded": "remboursé", "partially_refunded": "remboursé en partie"}
 
 
-def _login(path: str) -> Redirect:
-    return see_other(f"/connexion?suite={path}")
-
-
 @get("/mes-annonces", include_in_schema=False)
 async def my_listings(db_session: AsyncSession, identity: IdentityDep) -> Template | Redirect:
     if identity is None:
-        return _login("/mes-annonces")
+        return log_in_first("/mes-annonces")
     found = await of_my_organisations(db_session, identity)
     sections = [(BY_KIND[kind], [BY_KIND[kind].spec.to_out(row) for row in rows]) for kind, rows in found.items()]
     return render("my_listings.html", identity, title="Mes annonces", initiatives=sections[0], offers=sections[1:],
@@ -48,7 +44,7 @@ async def my_listings(db_session: AsyncSession, identity: IdentityDep) -> Templa
 @get("/mes-dons", include_in_schema=False)
 async def my_donations(db_session: AsyncSession, settings: Settings, identity: IdentityDep) -> Template | Redirect:
     if identity is None:
-        return _login("/mes-dons")
+        return log_in_first("/mes-dons")
     rows = await my_pledges(db_session, identity)
     shown = [(row, await pledges.receipt_view(db_session, settings, row.id)) for row in reversed(rows)]
     return render("my_pledges.html", identity, title="Mes dons", pledges=shown, state_labels=PLEDGE_STATES)
@@ -77,7 +73,7 @@ async def my_space_page(db_session: AsyncSession, identity: Identity, *, values:
 async def invite(request: Request[Any, Any, Any], db_session: AsyncSession, settings: Settings,
                  identity: IdentityDep, organisation_id: str) -> Template | Redirect:
     if identity is None:
-        return _login("/mon-compte")
+        return log_in_first("/mon-compte")
     values, _ = await form_values(request)
     number = parse_id(organisation_id, "organisation")
     try:
@@ -95,7 +91,7 @@ async def invite(request: Request[Any, Any, Any], db_session: AsyncSession, sett
 async def answer_invitation(db_session: AsyncSession, identity: IdentityDep, invitation_id: str,
                             answer: str) -> Redirect:
     if identity is None:
-        return _login("/mon-compte")
+        return log_in_first("/mon-compte")
     if answer not in ("accepter", "refuser"):
         raise NotFound("cette page n'existe pas")
     await organisations.answer(db_session, identity, parse_id(invitation_id, "invitation"), answer == "accepter")
