@@ -30,6 +30,9 @@ INITIATIVE = ListingForm(
               hint="Séparées par des virgules : comptabilité, communication…"),
         Field("funding_goal_euros", "Objectif de financement (en euros)", "euros",
               hint="Laissez vide si l'initiative ne reçoit pas de dons", sent_as="funding_goal_cents"),
+        Field("tax_receipt_eligible", "L'organisme est d'intérêt général et peut délivrer un reçu fiscal "
+              "(associations et collectivités seulement)", "flag"),
+        Field("team_size", "Nombre de personnes dans l'équipe", "number"),
         *CONTACT,
     ),
 )
