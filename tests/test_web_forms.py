@@ -169,6 +169,9 @@ def test_acting_for_several_organisations_the_form_asks_which(web: TestClient, m
               "contact.email": "camille@example.org"}
     unnamed = post_form(web, "/initiatives/nouvelle", fields)
     assert unnamed.status_code == 400 and 'id="organisation_id-erreur"' in unnamed.text
+    company = post_form(web, "/initiatives/nouvelle", {**fields, "organisation_id": str(second),
+                                                       "org_form": "commercial_company", "tax_receipt_eligible": "oui"})
+    assert company.status_code == 400 and 'id="tax_receipt_eligible-erreur"' in company.text  # the service's rule
     created = post_form(web, "/initiatives/nouvelle", {**fields, "organisation_id": str(second)})
     assert created.status_code == 303, created.text
     listing_id = created.headers["location"].split("/")[2].split("?")[0]
