@@ -127,11 +127,11 @@ def create_app(settings: Settings | None = None) -> Litestar:
             account_pages(settings),
             *ADMIN_ROUTES,
         ],
-        template_config=template_config(ADMIN_TEMPLATES),
+        template_config=template_config(settings, ADMIN_TEMPLATES),
         plugins=[SQLAlchemyPlugin(config=db_config)],
         middleware=[csrf_middleware(settings), DefineMiddleware(SessionMiddleware, backend=sessions)],
         before_request=guard_request,
-        before_send=[security_headers],
+        before_send=[security_headers(settings)],
         stores={
             "rate_limit": SQLAlchemyStore(db_config, model=StoreItem, namespace="rate_limit"),
         },

@@ -20,7 +20,9 @@ import hashlib
 import hmac
 import logging
 import re
+from collections.abc import Awaitable, Callable
 from typing import Any
+from urllib.parse import urlsplit
 
 from litestar.config.csrf import CSRFConfig
 from litestar.connection import ASGIConnection, Request
@@ -94,14 +96,27 @@ def auth_rate_limit(settings: Settings) -> DefineMiddleware:
     return config.middleware
 
 
-async def security_headers(message: Message, scope: Scope) -> None:
+def content_security_policy(settings: Settings) -> str:
+    """The pages' policy; the map tiles' server, when one is set, may serve images."""
+    if not settings.map_tiles_url:
+        return CSP
+    tiles = urlsplit(settings.map_tiles_url.replace("{s}", "*"))
+    return CSP.replace("img-src 'self' data:", f"img-src 'self' data: {tiles.scheme}://{tiles.netloc}")
+
+
+def security_headers(settings: Settings) -> Callable[[Message, Scope], Awaitable[None]]:
     """Before-send hook: Content-Security-Policy (with frame-ancestors 'none'), nosniff, no referrer."""
-    if message["type"] != "http.response.start":
-        return
-    headers = MutableScopeHeaders.from_message(message)
-    headers["Content-Security-Policy"] = CSP_DOCS if scope.get("path", "").startswith("/schema") else CSP
-    for name, value in HEADERS.items():
-        headers[name] = value
+    policy = content_security_policy(settings)
+
+    async def hook(message: Message, scope: Scope) -> None:
+        if message["type"] != "http.response.start":
+            return
+        headers = MutableScopeHeaders.from_message(message)
+        headers["Content-Security-Policy"] = CSP_DOCS if scope.get("path", "").startswith("/schema") else policy
+        for name, value in HEADERS.items():
+            headers[name] = value
+
+    return hook
 
 
 class MaskTokens(logging.Filter):

@@ -7,6 +7,7 @@ database; outside development the secret key must be set explicitly.
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -23,6 +24,10 @@ ENVIRONMENTS = ("development", "test", "production")
 # Password hashing (argon2-cffi profiles): the RFC 9106 low-memory profile, or the cheapest one for
 # the test suite (hundreds of accounts); "cheapest" is refused outside the test environment.
 ARGON2_PROFILES = ("rfc_9106_low_memory", "cheapest")
+
+
+OSM_ATTRIBUTION = ('&copy; <a href="https://www.openstreetmap.org/copyright">les contributeurs '
+                   "d'OpenStreetMap</a>")
 
 
 class SettingsError(ValueError):
@@ -88,6 +93,9 @@ class Settings:
     freshness_days: int = 182  # a listing not updated or confirmed for this long is asked « toujours d'actualité ? »
     freshness_grace_days: int = 30  # unanswered this long after the question: stale (hidden from search)
     freshness_archive_days: int = 60  # stale this long: archived
+    # the web client's maps: a tile URL ({z}/{x}/{y}); empty, the maps draw department outlines instead
+    map_tiles_url: str = ""
+    map_attribution: str = OSM_ATTRIBUTION
 
     def __post_init__(self) -> None:
         if self.environment not in ENVIRONMENTS:
@@ -113,6 +121,8 @@ class Settings:
             raise SettingsError("FRESHNESS_DAYS, FRESHNESS_GRACE_DAYS and FRESHNESS_ARCHIVE_DAYS must be at least 1")
         if not 0 <= self.match_floor <= 100:
             raise SettingsError("MATCH_FLOOR must be between 0 and 100")
+        if self.map_tiles_url and not re.match(r"^https://[^/\s]+/\S*\{z\}\S*$", self.map_tiles_url):
+            raise SettingsError("MAP_TILES_URL must be an https:// URL with {z}, {x} and {y}, or empty")
         if not 50 <= self.pledge_min_cents <= self.pledge_max_cents:
             raise SettingsError("PLEDGE_MIN_CENTS must be at least 50 and at most PLEDGE_MAX_CENTS")
 
@@ -153,6 +163,8 @@ class Settings:
             "log_level": env.get("LOG_LEVEL", "INFO"),
             "sql_echo": _bool(env.get("SQL_ECHO", "false")),
             "match_floor": _int(env, "MATCH_FLOOR", DEFAULT_FLOOR),
+            "map_tiles_url": env.get("MAP_TILES_URL", ""),
+            "map_attribution": env.get("MAP_ATTRIBUTION", OSM_ATTRIBUTION),
             **_payment_settings(env),
             **_account_settings(env),
         }

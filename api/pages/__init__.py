@@ -8,7 +8,20 @@ from pathlib import Path
 from litestar.contrib.jinja import JinjaTemplateEngine
 from litestar.template.config import TemplateConfig
 
-from api.pages import accounts, home, listings, matches, notifications, pledges, reports
+from api.pages import (
+    account_settings,
+    accounts,
+    editing,
+    home,
+    listings,
+    maps,
+    matches,
+    my_space,
+    notifications,
+    pledges,
+    reports,
+)
+from market.config import Settings
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 
@@ -16,10 +29,9 @@ PAGES = [
     home.home,
     home.accessibility,
     *accounts.ACCOUNT_PAGES,
-    listings.new_initiative,
-    listings.create_initiative,
-    listings.new_volunteer_offer,
-    listings.create_volunteer_offer,
+    *my_space.MY_SPACE_PAGES,
+    *account_settings.ACCOUNT_SETTINGS_PAGES,
+    *editing.FORM_PAGES,
     *listings.KIND_PAGES,
     *reports.REPORT_PAGES,
     matches.initiative_matches,
@@ -36,9 +48,15 @@ PAGES = [
     pledges.pledge_form,
     pledges.pledge,
     pledges.pay_in_test_mode,
+    maps.outlines,
 ]
 
 
-def template_config(*more: Path) -> TemplateConfig[JinjaTemplateEngine]:
-    """The web client's templates, and those of `more` directories (the back office's)."""
-    return TemplateConfig(directory=[TEMPLATES, *more], engine=JinjaTemplateEngine)
+def template_config(settings: Settings, *more: Path) -> TemplateConfig[JinjaTemplateEngine]:
+    """The web client's templates and those of `more` directories (the back office's), with the maps'
+    tile server (none: the maps draw the department outlines)."""
+
+    def map_settings(engine: JinjaTemplateEngine) -> None:
+        engine.engine.globals.update(map_tiles=settings.map_tiles_url, map_attribution=settings.map_attribution)
+
+    return TemplateConfig(directory=[TEMPLATES, *more], engine=JinjaTemplateEngine, engine_callback=map_settings)

@@ -12,7 +12,8 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from api.controllers.accounts import SIGN_UP_SENT
 from api.identity import IdentityDep
-from api.pages.common import form_errors, form_values, options, render, see_other
+from api.pages.common import form_errors, form_values, log_in_first, render, see_other
+from api.pages.my_space import my_space_page
 from api.security import auth_rate_limit
 from api.sessions import sign_in, sign_out
 from market.accounts import organisations
@@ -21,7 +22,7 @@ from market.accounts.throttle import LoginThrottle
 from market.config import Settings
 from market.errors import DomainError
 from market.mail import deliver
-from market.vocabulary import MEMBER_ROLES, ORGANISATION_KINDS, ROLE_LABELS
+from market.vocabulary import MEMBER_ROLES, ORGANISATION_KINDS
 
 
 def _next(raw: str | None) -> str:
@@ -88,18 +89,10 @@ async def logout(request: Request[Any, Any, Any]) -> Redirect:
 async def my_space(request: Request[Any, Any, Any], db_session: AsyncSession,
                    identity: IdentityDep) -> Template | Redirect:
     if identity is None:
-        return Redirect(path="/connexion?suite=/mon-compte", status_code=303)
-    account = await accounts.get_live(db_session, identity.account_id)
-    return _my_space(identity, account, {}, {}, welcome="bienvenue" in request.query_params)
-
-
-def _my_space(identity: Any, account: Any, values: dict[str, str], errors: dict[str, str], *, welcome: bool = False,
-              status_code: int = 200) -> Template:
-    return render("account.html", identity, status_code=status_code, title="Mon espace", account=account,
-                  memberships=list(account.memberships), welcome=welcome, values=values, errors=errors,
-                  organisation_kinds=[{"code": c, "label": t} for c, t in ORGANISATION_KINDS.items()],
-                  roles=[{"code": r, "label": ROLE_LABELS[r]} for r in MEMBER_ROLES], role_labels=ROLE_LABELS,
-                  options=options)
+        return log_in_first("/mon-compte")
+    return await my_space_page(db_session, identity, welcome="bienvenue" in request.query_params,
+                               invited=request.query_params.get("invitation") == "envoyee",
+                               password_changed=request.query_params.get("mot-de-passe") == "change")
 
 
 @post("/organisations/nouvelle", include_in_schema=False)
@@ -117,8 +110,8 @@ async def create_organisation(request: Request[Any, Any, Any], db_session: Async
                                    values.get("role", ""))
     except DomainError as exc:
         await db_session.rollback()
-        account = await accounts.get_live(db_session, identity.account_id)
-        return _my_space(identity, account, values, form_errors(exc), status_code=exc.status_code)
+        return await my_space_page(db_session, identity, values=values, errors=form_errors(exc),
+                                   status_code=exc.status_code)
     return see_other("/mon-compte")
 
 

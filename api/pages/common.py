@@ -65,6 +65,14 @@ def see_other(path: str) -> Redirect:
     return Redirect(path=path, status_code=303)
 
 
+REQUIRED = "ce champ est obligatoire"
+
+
+def log_in_first(path: str) -> Redirect:
+    """A page for signed-in people only: the login page, which comes back here."""
+    return see_other(f"/connexion?suite={path}")
+
+
 def form_errors(exc: Exception) -> dict[str, str]:
     """The field at fault and its French message, as the JSON API's problem document would name it."""
     if isinstance(exc, DomainError):
@@ -74,7 +82,7 @@ def form_errors(exc: Exception) -> dict[str, str]:
         field = re.sub(r"\[\d+\]$", "", found["key"])  # `themes[0]`: the form has one field of checkboxes
         field = "formulaire" if field == "body" else field
         if "missing required field" in str(exc):
-            return {field: "ce champ est obligatoire"}
+            return {field: REQUIRED}
         return {field: found["message"]}
     raise exc
 

@@ -1,35 +1,28 @@
-"""Browsing, reading and creating listings in the web client: the same services as the JSON API."""
+"""Browsing and reading listings in the web client: the same services as the JSON API."""
 
 from __future__ import annotations
 
 from typing import Any
 from urllib.parse import urlencode
 
-import msgspec
-from litestar import Request, get, post
+from litestar import Request, get
 from litestar.handlers import HTTPRouteHandler
-from litestar.response import Redirect, Template
+from litestar.response import Template
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from api.deps import EmbedderDep, parse_id
+from api.deps import parse_id
 from api.identity import IdentityDep
 from api.pages.common import (
-    BY_KIND,
-    VOCABULARY,
     WEB_KINDS,
     WebKind,
-    cents,
     form_errors,
-    form_values,
     options,
     render,
-    whole,
 )
-from market.access import signed_in
+from market.access import can_manage
 from market.config import Settings
-from market.errors import DomainError, NotAuthenticated
+from market.errors import DomainError
 from market.listings import service as listings
-from market.listings.schemas import InitiativeCreate, VolunteerOfferCreate
 from market.pledges import service as pledges
 from market.vocabulary import LABELS
 
@@ -76,55 +69,6 @@ def _without_page(request: Request[Any, Any, Any]) -> str:
     return urlencode(kept)
 
 
-@get("/initiatives/nouvelle", include_in_schema=False)
-async def new_initiative(identity: IdentityDep) -> Template | Redirect:
-    if identity is None:
-        return Redirect(path="/connexion?suite=/initiatives/nouvelle", status_code=303)
-    return _initiative_form(identity, {}, {}, {})
-
-
-def _initiative_form(identity: Any, values: dict[str, str], lists: dict[str, list[str]], errors: dict[str, str],
-                     status_code: int = 200) -> Template:
-    return render("initiative_form.html", identity, status_code=status_code, title="Proposer une initiative",
-                  values=values, lists=lists, errors=errors, vocabulary=VOCABULARY)
-
-
-def _initiative_body(values: dict[str, str], lists: dict[str, list[str]]) -> dict[str, Any]:
-    body: dict[str, Any] = {
-        "title": values.get("title", ""), "description": values.get("description", ""),
-        "commune": values.get("commune", ""), "themes": lists.get("themes", []),
-        "maturity": values.get("maturity", ""), "economic_purpose": values.get("economic_purpose", ""),
-        "org_form": values.get("org_form", ""), "stance": values.get("stance", ""), "needs": lists.get("needs", []),
-        "contact": {"name": values.get("contact.name", ""), "email": values.get("contact.email", "")},
-        "skills_needed": [s.strip() for s in values.get("skills_needed", "").split(",") if s.strip()],
-    }
-    if values.get("contact.phone"):
-        body["contact"]["phone"] = values["contact.phone"]
-    if values.get("funding_goal_euros"):
-        body["funding_goal_cents"] = cents(values["funding_goal_euros"])
-    return body
-
-
-@post("/initiatives/nouvelle", include_in_schema=False)
-async def create_initiative(request: Request[Any, Any, Any], db_session: AsyncSession, settings: Settings,
-                            embedder: EmbedderDep, identity: IdentityDep) -> Template | Redirect:
-    values, lists = await form_values(request)
-    try:
-        actor = signed_in(identity)
-        data = msgspec.convert(_initiative_body(values, lists), InitiativeCreate)
-        item = await listings.create(db_session, BY_KIND["initiative"].spec, data, settings, actor=actor,
-                                     embedder=embedder)
-    except NotAuthenticated:
-        return Redirect(path="/connexion", status_code=303)
-    except (DomainError, msgspec.ValidationError) as exc:
-        errors = form_errors(exc)
-        if "funding_goal_cents" in errors:
-            errors["funding_goal_euros"] = errors.pop("funding_goal_cents")
-        await db_session.rollback()
-        return _initiative_form(identity, values, lists, errors, status_code=400)
-    return Redirect(path=f"/initiatives/{item.id}?nouvelle=1", status_code=303)
-
-
 def kind_pages(kind: WebKind) -> list[HTTPRouteHandler]:
     """The search page and the page of one listing, for one kind."""
 
@@ -153,48 +97,11 @@ def kind_pages(kind: WebKind) -> list[HTTPRouteHandler]:
         if kind.spec.kind == "initiative" and item.status == "published":
             funding = await pledges.funding(db_session, settings, item.id)
         return render("listing.html", identity, title=kind.spec.title(item), kind=kind, listing=kind.spec.to_out(item),
-                      created="nouvelle" in request.query_params, reported="signalee" in request.query_params,
-                      funding=funding)
+                      created="nouvelle" in request.query_params, edited="modifiee" in request.query_params,
+                      reported="signalee" in request.query_params,
+                      can_edit=can_manage(identity, kind.spec.kind, item), funding=funding)
 
     return [browse, read]
 
 
 KIND_PAGES = [handler for kind in WEB_KINDS for handler in kind_pages(kind)]
-
-
-@get("/mecenat/nouvelle", include_in_schema=False)
-async def new_volunteer_offer(identity: IdentityDep) -> Template | Redirect:
-    if identity is None:
-        return Redirect(path="/connexion?suite=/mecenat/nouvelle", status_code=303)
-    return _offer_form(identity, {}, {}, {})
-
-
-def _offer_form(identity: Any, values: dict[str, str], lists: dict[str, list[str]], errors: dict[str, str],
-                status_code: int = 200) -> Template:
-    return render("offer_form.html", identity, status_code=status_code, title="Proposer du mécénat de compétences",
-                  values=values, lists=lists, errors=errors, vocabulary=VOCABULARY)
-
-
-@post("/mecenat/nouvelle", include_in_schema=False)
-async def create_volunteer_offer(request: Request[Any, Any, Any], db_session: AsyncSession, settings: Settings,
-                                 embedder: EmbedderDep, identity: IdentityDep) -> Template | Redirect:
-    values, lists = await form_values(request)
-    body: dict[str, Any] = {
-        "business_name": values.get("business_name", ""), "title": values.get("title", ""),
-        "description": values.get("description", ""), "commune": values.get("commune", ""),
-        "skills": [s.strip() for s in values.get("skills", "").split(",") if s.strip()],
-        "hours": whole(values.get("hours", "")), "radius_km": whole(values.get("radius_km", "")),
-        "remote_ok": values.get("remote_ok") == "oui", "themes": lists.get("themes", []),
-        "contact": {"name": values.get("contact.name", ""), "email": values.get("contact.email", "")},
-    }
-    try:
-        actor = signed_in(identity)
-        data = msgspec.convert(body, VolunteerOfferCreate)
-        item = await listings.create(db_session, BY_KIND["volunteer_offer"].spec, data, settings, actor=actor,
-                                     embedder=embedder)
-    except NotAuthenticated:
-        return Redirect(path="/connexion", status_code=303)
-    except (DomainError, msgspec.ValidationError) as exc:
-        await db_session.rollback()
-        return _offer_form(identity, values, lists, form_errors(exc), status_code=400)
-    return Redirect(path=f"/mecenat/{item.id}?nouvelle=1", status_code=303)

@@ -73,6 +73,19 @@ async def _live(session: AsyncSession, account_id: int) -> Account:
     return account
 
 
+async def _linked_pledges(session: AsyncSession, account_id: int) -> list[Pledge]:
+    return list(await session.scalars(select(Pledge).where(
+        Pledge.id.in_(_linked(account_id, PLEDGE, Pledge, Pledge.email))).order_by(Pledge.id)))
+
+
+async def my_pledges(session: AsyncSession, identity: Identity | None) -> list[Pledge]:
+    """The signed-in person's pledges: those linked to the account (made with its confirmed address)."""
+    identity = signed_in(identity)
+    account = await _live(session, identity.account_id)
+    await link_verified(session, account)
+    return await _linked_pledges(session, account.id)
+
+
 async def gather(session: AsyncSession, identity: Identity | None) -> dict[str, Any]:
     identity = signed_in(identity)
     account = await _live(session, identity.account_id)
@@ -81,8 +94,7 @@ async def gather(session: AsyncSession, identity: Identity | None) -> dict[str, 
     sessions = await session.scalar(select(func.count()).select_from(WebSession).where(
         WebSession.account_id == account.id, WebSession.expires_at > now))
     tokens = await session.scalars(select(ApiToken).where(ApiToken.account_id == account.id).order_by(ApiToken.id))
-    pledges = await session.scalars(select(Pledge).where(
-        Pledge.id.in_(_linked(account.id, PLEDGE, Pledge, Pledge.email))).order_by(Pledge.id))
+    pledges = await _linked_pledges(session, account.id)
     actions = await session.scalars(select(ModerationAction).where(ModerationAction.actor_id == account.id)
                                     .order_by(ModerationAction.id))
     contacts = []
