@@ -23,6 +23,7 @@ PAGES = [
     *listings.KIND_PAGES,
     matches.initiative_matches,
     matches.move_match,
+    matches.act_on_pair,
     matches.my_matches,
     *matches.CANDIDATE_PAGES,
     pledges.pledge_form,
