@@ -12,6 +12,7 @@ from litestar.params import Parameter
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from api.deps import parse_id, strict_body
+from api.guards import ANONYMOUS
 from api.identity import IdentityDep
 from market.config import Settings
 from market.errors import InvalidField
@@ -48,7 +49,7 @@ def _started(started: PledgeStarted) -> Response[PledgeStarted]:
 class PledgeController(Controller):
     tags = ["pledges"]
 
-    @post("/api/initiatives/{listing_id:str}/pledges", status_code=201, responses=STRIPE_DOWN,
+    @post("/api/initiatives/{listing_id:str}/pledges", status_code=201, responses=STRIPE_DOWN, opt=ANONYMOUS,
           summary="Promettre un don à une initiative (paiement par carte avec Stripe)")
     async def create(self, db_session: AsyncSession, settings: Settings, payments: PaymentGateway,
                      listing_id: str, data: PledgeCreate, body: bytes) -> Response[PledgeStarted]:
@@ -56,7 +57,7 @@ class PledgeController(Controller):
                                        strict_body(body, PledgeCreate), commit=db_session.commit)
         return _started(started)
 
-    @post("/api/pledges/{pledge_id:str}/payment", status_code=201, responses=STRIPE_DOWN,
+    @post("/api/pledges/{pledge_id:str}/payment", status_code=201, responses=STRIPE_DOWN, opt=ANONYMOUS,
           summary="Préparer de nouveau le paiement d'une promesse restée en attente")
     async def retry(self, db_session: AsyncSession, settings: Settings, payments: PaymentGateway,
                     pledge_id: str, data: PledgeRetry, body: bytes) -> Response[PledgeStarted]:
@@ -73,7 +74,8 @@ class PledgeController(Controller):
     async def funding(self, db_session: AsyncSession, settings: Settings, listing_id: str) -> FundingOut:
         return await pledges.funding(db_session, settings, parse_id(listing_id, "initiative"))
 
-    @post("/api/stripe/webhook", status_code=200, summary="Événements Stripe (signés), chacun appliqué une fois")
+    @post("/api/stripe/webhook", status_code=200, opt=ANONYMOUS,
+          summary="Événements Stripe (signés), chacun appliqué une fois")
     async def webhook(self, request: Request, db_session: AsyncSession, db_engine: AsyncEngine, settings: Settings,
                       payments: PaymentGateway, body: bytes) -> Response[WebhookAck]:
         try:
