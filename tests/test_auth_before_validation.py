@@ -39,7 +39,7 @@ PATH_VALUES = ["1", "abc", "9" * 40]
 def writes(app: Litestar) -> list[tuple[str, str]]:
     found = []
     for route in app.routes:
-        for method, handler in getattr(route, "route_handler_map", {}).items():
+        for method in getattr(route, "route_handler_map", {}):
             if method not in ("GET", "HEAD", "OPTIONS") and route.path.startswith("/api/"):
                 found.append((method, route.path))
     return sorted(found)

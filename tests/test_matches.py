@@ -117,9 +117,7 @@ def test_ranking_lists_only_eligible_candidates_of_each_kind(client: TestClient)
         ("support_provider", create(client, "support-providers", support_provider(
             name="Fonds pour les sociétés", org_forms=["commercial_company"]))["id"]),
         ("takeover", create(client, "takeover-opportunities", takeover(min_maturity="scaling"))["id"]),
-        ("takeover", create(client, "takeover-opportunities", takeover(deadline="2020-01-31"))["id"]),
         ("volunteer_offer", create(client, "volunteer-offers", volunteer_offer(commune="94071"))["id"]),
-        ("volunteer_offer", create(client, "volunteer-offers", volunteer_offer(hours=0))["id"]),
     }
     page = ranking(client, ini["id"])
     assert listed(page) == good and not listed(page) & bad
