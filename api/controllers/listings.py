@@ -40,8 +40,9 @@ def listing_controller(spec: KindSpec) -> type[Controller]:
         dependencies = {"listing_query": Provide(provide_listing_query, sync_to_thread=False)}
 
         @get("/", summary=f"Parcourir les annonces publiées ({spec.label})", response_headers=[
-            ResponseHeader(name=TERRITORY_HEADER, documentation_only=True, description="Avec `territory` : la lecture retenue "
-                           "(postal:70400, commune:94071, department:75 region:75)")])
+            ResponseHeader(name=TERRITORY_HEADER, documentation_only=True,
+                           description="Avec `territory` : la lecture retenue (postal:70400, commune:94071, "
+                                       "department:75 region:75)")])
         async def browse(self, db_session: AsyncSession, listing_query: listings.ListingQuery) -> Response[Page]:
             page = await listings.browse(db_session, spec, listing_query)
             read_as = listing_query.territory_read_as

@@ -15,7 +15,7 @@ from api.deps import parse_id, strict_body
 from api.guards import ANONYMOUS
 from api.identity import IdentityDep
 from market.config import Settings
-from market.errors import InvalidField
+from market.errors import InvalidField, NotFound
 from market.pledges import refunds
 from market.pledges import service as pledges
 from market.pledges import webhooks as stripe_events
@@ -65,9 +65,11 @@ class PledgeController(Controller):
         return _started(await pledges.retry_payment(db_session, payments, settings,
                                                     parse_id(pledge_id, "promesse"), retry.token))
 
-    @get("/api/pledges/{pledge_id:str}", summary="L'état d'une promesse de don")
-    async def read(self, db_session: AsyncSession, pledge_id: str) -> PledgeOut:
-        return await pledges.read(db_session, parse_id(pledge_id, "promesse"))
+    @get("/api/pledges/{pledge_id:str}", summary="L'état d'une promesse de don (avec son jeton de reçu)")
+    async def read(self, db_session: AsyncSession, identity: IdentityDep, pledge_id: str,
+                   token: Annotated[str | None, Parameter(min_length=16, max_length=64,
+                                                          description="Le jeton du reçu")] = None) -> PledgeOut:
+        return await pledges.read(db_session, parse_id(pledge_id, "promesse"), identity, token)
 
     @get("/api/initiatives/{listing_id:str}/funding",
          summary="Financement d'une initiative : objectif, montant réuni, nombre de promesses, reçu fiscal")
@@ -105,6 +107,15 @@ async def receipt_page(db_session: AsyncSession, settings: Settings, pledge_id: 
     return page_html(view)
 
 
+@get("/receipts/{token:str}", media_type="text/html; charset=utf-8", tags=["pledges"],
+     summary="Page du reçu, à son adresse propre (le jeton du reçu, envoyé au donateur)")
+async def receipt_by_token(db_session: AsyncSession, settings: Settings, token: str) -> str:
+    if not 16 <= len(token) <= 64:
+        raise NotFound("reçu introuvable")
+    pledge = await pledges.by_receipt_token(db_session, token)
+    return page_html(await pledges.receipt_view(db_session, settings, pledge.id, token))
+
+
 class RefundController(Controller):
     path = "/api/admin"
     tags = ["administration"]
@@ -117,4 +128,4 @@ class RefundController(Controller):
                                              sent.amount_cents, sent.reason)
 
 
-PLEDGE_HANDLERS = [PledgeController, RefundController, receipt_page]
+PLEDGE_HANDLERS = [PledgeController, RefundController, receipt_page, receipt_by_token]
