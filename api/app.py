@@ -45,6 +45,7 @@ from api.controllers.pledges import PLEDGE_HANDLERS
 from api.controllers.reference import get_vocabulary, search_territories
 from api.deps import provide_embedder, provide_payments, provide_pools, provide_settings, provide_territory_index
 from api.errors import database_unavailable
+from api.guards import credentials_first
 from api.identity import provide_identity
 from api.pages import PAGES, template_config
 from api.pages.accounts import account_pages
@@ -131,6 +132,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         plugins=[SQLAlchemyPlugin(config=db_config)],
         middleware=[csrf_middleware(settings), DefineMiddleware(SessionMiddleware, backend=sessions)],
         before_request=guard_request,
+        guards=[credentials_first],
         before_send=[security_headers(settings)],
         stores={
             "rate_limit": SQLAlchemyStore(db_config, model=StoreItem, namespace="rate_limit"),

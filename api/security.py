@@ -36,7 +36,8 @@ from litestar.types import Message, Receive, Scope, Send
 from api.sessions import COOKIE
 from market.config import Settings
 
-SECRET_QUERY = re.compile(r"([?&](?:token|jeton|code|key)=)[^&#\s\"]+", re.IGNORECASE)
+# a token in the query (`?token=`) or in the path of a receipt (`/receipts/<token>`)
+SECRET_QUERY = re.compile(r"([?&](?:token|jeton|code|key)=|/receipts/)[^&#/?\s\"]+", re.IGNORECASE)
 ACCESS_LOGGERS = ("uvicorn.access", "litestar.access")
 CSRF_COOKIE = "csrftoken"
 CSRF_HEADER = "x-csrftoken"

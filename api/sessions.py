@@ -10,8 +10,9 @@
   on a write lock that transaction holds (SQLite has one writer; PostgreSQL row locks, on erasure);
 - the row carries the account, so an erasure ends every session of the account.
 
-Reads are the library's (`get` renews the row's expiry); `load_from_connection` only keeps a copy
-of what was loaded to tell a change.
+Reads are the library's; `get` renews the row's expiry, here at most every `RENEW_EVERY` (like an
+API token's last use), so reading pages one after the other writes nothing; `load_from_connection`
+only keeps a copy of what was loaded to tell a change.
 """
 
 from __future__ import annotations
@@ -39,7 +40,18 @@ ROTATE_KEY = "bourse.session.rotate"
 LOADED_KEY = "bourse.session.loaded"
 
 
+RENEW_EVERY = timedelta(minutes=5)
+
+
 class DatabaseSessionBackend(SQLAlchemyAsyncSessionBackend):
+    def _update_session_expiry(self, session_obj: Any) -> None:
+        renewed = datetime.now(UTC) + timedelta(seconds=self.config.max_age)
+        expires_at = session_obj.expires_at
+        if expires_at.tzinfo is None:  # SQLite gives naive UTC datetimes back
+            expires_at = expires_at.replace(tzinfo=UTC)
+        if renewed - expires_at >= RENEW_EVERY:
+            session_obj.expires_at = renewed
+
     def get_session_id(self, connection: ASGIConnection) -> str:
         return connection.scope.get(ROTATE_KEY) or super().get_session_id(connection)  # type: ignore[return-value]
 

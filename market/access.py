@@ -88,10 +88,13 @@ def signed_in(identity: Identity | None) -> Identity:
     return identity
 
 
+NOT_SIGNED_IN = "connectez-vous (session ou jeton d'API) pour cette action"
+
+
 def any_account(identity: Identity | None) -> Identity:
     """A signed-in account, confirmed or not: only for reading oneself, confirming, signing out, erasing."""
     if identity is None:
-        raise NotAuthenticated("connectez-vous (session ou jeton d'API) pour cette action")
+        raise NotAuthenticated(NOT_SIGNED_IN)
     return identity
 
 

@@ -91,8 +91,22 @@ class DemoSummary:
         return self.inserted + self.unchanged + self.skipped
 
     def __str__(self) -> str:
-        return (f"{self.inserted} ajoutées, {self.unchanged} déjà présentes ({self.embedded} vecteurs calculés), "
-                f"{self.skipped} laissées telles quelles (modifiées ou modérées depuis)")
+        """In French as one would say it: « aucune » rather than « 0 », the singular for one."""
+        skipped = _counted(self.skipped, "aucune laissée telle quelle", "laissée telle quelle",
+                           "laissées telles quelles")
+        if self.skipped:
+            skipped += " (modifiée ou modérée depuis)" if self.skipped == 1 else " (modifiées ou modérées depuis)"
+        return ", ".join([
+            _counted(self.inserted, "aucune annonce ajoutée", "annonce ajoutée", "annonces ajoutées"),
+            _counted(self.unchanged, "aucune déjà présente", "déjà présente", "déjà présentes"),
+            skipped,
+        ]) + " ; " + _counted(self.embedded, "aucun vecteur à calculer", "vecteur calculé", "vecteurs calculés")
+
+
+def _counted(count: int, none: str, one: str, many: str) -> str:
+    if count == 0:
+        return none
+    return f"{count} {one if count == 1 else many}"
 
 
 async def load_demo(session: AsyncSession, settings: Settings, data_dir: Path = DATA,

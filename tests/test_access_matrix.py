@@ -288,18 +288,33 @@ def test_own_organisation_members_invitations_and_owner_only_actions(world: Worl
 def test_moving_a_match_is_for_its_two_parties_only(world: World) -> None:
     initiative = world.listings[("initiatives", "own", "published")]
     provider = world.listings[("support-providers", "own", "published")]
-    page = world.client.get(f"/api/initiatives/{initiative}/matches", params={"kind": "support_provider"}).json()
-    match_id = next(i["match_id"] for i in page["items"] if i["candidate"]["id"] == provider)
-    url = f"/api/matches/{match_id}"
-    outsiders = {role: world.client.patch(url, json={"status": "contacted"}, headers=world.people[role].headers)
-                 .status_code for role in ROLES if role not in ("project_leader", "support_member")}
+    pair = {"initiative_id": initiative, "candidate_kind": "support_provider", "candidate_id": provider}
+    outsiders = {role: world.client.post("/api/matches", json=pair | {"status": "contacted"},
+                                         headers=world.people[role].headers).status_code
+                 for role in ROLES if role not in ("project_leader", "support_member")}
     assert outsiders == {"anonymous": 401, "business_member": 403, "funder": 403, "moderator": 403, "admin": 403}
     leader, partner = world.people["project_leader"], world.people["support_member"]
-    assert world.client.patch(url, json={"status": "contacted"}, headers=leader.headers).status_code == 200
+    created = world.client.post("/api/matches", json=pair | {"status": "contacted"}, headers=leader.headers)
+    assert created.status_code == 201, created.text
+    url = f"/api/matches/{created.json()['id']}"
+    outsiders = {role: world.client.patch(url, json={"status": "declined"}, headers=world.people[role].headers)
+                 .status_code for role in ROLES if role not in ("project_leader", "support_member")}
+    assert outsiders == {"anonymous": 401, "business_member": 403, "funder": 403, "moderator": 403, "admin": 403}
     assert world.client.patch(url, json={"status": "in_discussion"}, headers=partner.headers).status_code == 200
-    contacts = {role: world.client.get(url, headers=world.people[role].headers).json()["contacts"] is not None
-                for role in ROLES}
-    assert contacts == {role: role in ("project_leader", "support_member", *STAFF) for role in ROLES}
+    # the match and its contacts are for the parties and the staff: anyone else is not told it exists
+    seen = {role: world.client.get(url, headers=world.people[role].headers) for role in ROLES}
+    assert {role: r.status_code for role, r in seen.items()} == {
+        role: 200 if role in ("project_leader", "support_member", *STAFF) else 401 if role == "anonymous" else 404
+        for role in ROLES}
+    assert all(r.json()["contacts"] is not None for r in seen.values() if r.status_code == 200)
+    # in a ranking, only they see its id and status
+    page = {role: world.client.get(f"/api/initiatives/{initiative}/matches", params={"kind": "support_provider"},
+                                   headers=world.people[role].headers).json() for role in ROLES}
+    listed = {role: next((i["match_id"], i["status"]) for i in p["items"] if i["candidate"]["id"] == provider)
+              for role, p in page.items()}
+    assert listed == {role: (created.json()["id"], "in_discussion")
+                      if role in ("project_leader", "support_member", *STAFF) else (None, "suggested")
+                      for role in ROLES}
 
 
 def test_an_unconfirmed_account_may_only_read_itself_and_erase_itself(world: World) -> None:

@@ -111,10 +111,12 @@ def test_embeddings_are_computed_at_write_off_the_loop_and_never_per_request(
             assert client.get(f"/api/{resource}/{item['id']}/matches").status_code == 200
     client.get(f"/api/initiatives/{ini_id}/matches/explain",
                params={"candidate_kind": "support_provider", "candidate_id": provider_id})
-    match_id = page["items"][0]["match_id"]
-    moved = client.patch(f"/api/matches/{match_id}", json={"status": "contacted"}, headers=leader.headers)
-    assert moved.status_code == 200
-    client.get(f"/api/matches/{match_id}")
+    first = page["items"][0]
+    moved = client.post("/api/matches", headers=leader.headers, json={
+        "initiative_id": ini_id, "candidate_kind": first["kind"], "candidate_id": first["candidate"]["id"],
+        "status": "contacted"})
+    assert moved.status_code == 201
+    client.get(f"/api/matches/{moved.json()['id']}")
     client.get("/api/initiatives", params={"q": "épicerie"})
     assert len(counting.texts) == 4  # reading, ranking, explaining and moving matches embed nothing
 

@@ -67,9 +67,23 @@ def item_for(page: dict[str, Any], kind: str, candidate_id: int) -> dict[str, An
     return next(i for i in page["items"] if i["kind"] == kind and i["candidate"]["id"] == candidate_id)
 
 
-def move(client: TestClient, match_id: int, status: str, side: str) -> httpx.Response:
-    """The member of that side moves the match (the side comes from the account, not the body)."""
-    return client.patch(f"/api/matches/{match_id}", json={"status": status}, headers=SIDES[side].headers)
+def pair_body(pair: dict[str, Any], **fields: Any) -> dict[str, Any]:
+    return {"initiative_id": pair["initiative"]["id"], "candidate_kind": "support_provider",
+            "candidate_id": pair["provider"]["id"], **fields}
+
+
+def move(client: TestClient, target: dict[str, Any] | int | str, status: str, side: str) -> httpx.Response:
+    """The member of that side moves the match (the side comes from the account, not the body). Given
+    a pair nobody acted on yet, it acts on the pair (POST /api/matches), which stores the match."""
+    headers = SIDES[side].headers
+    if not isinstance(target, dict):
+        return client.patch(f"/api/matches/{target}", json={"status": status}, headers=headers)
+    if target["match_id"] is not None:
+        return client.patch(f"/api/matches/{target['match_id']}", json={"status": status}, headers=headers)
+    response = client.post("/api/matches", json=pair_body(target, status=status), headers=headers)
+    if response.status_code == 201:
+        target["match_id"] = response.json()["id"]
+    return response
 
 
 @pytest.fixture()
@@ -77,8 +91,8 @@ def pair(client: TestClient) -> dict[str, Any]:
     """An initiative in Belfort and a support provider of the Territoire de Belfort that fits it."""
     ini = create(client, "initiatives", initiative())
     provider = create(client, "support-providers", support_provider(contact=PROVIDER_CONTACT))
-    match_id = item_for(ranking(client, ini["id"]), "support_provider", provider["id"])["match_id"]
-    return {"initiative": ini, "provider": provider, "match_id": match_id}
+    assert item_for(ranking(client, ini["id"]), "support_provider", provider["id"])["match_id"] is None
+    return {"initiative": ini, "provider": provider, "match_id": None}
 
 
 # --- rankings -------------------------------------------------------------------------------
@@ -103,9 +117,7 @@ def test_ranking_lists_only_eligible_candidates_of_each_kind(client: TestClient)
         ("support_provider", create(client, "support-providers", support_provider(
             name="Fonds pour les sociétés", org_forms=["commercial_company"]))["id"]),
         ("takeover", create(client, "takeover-opportunities", takeover(min_maturity="scaling"))["id"]),
-        ("takeover", create(client, "takeover-opportunities", takeover(deadline="2020-01-31"))["id"]),
         ("volunteer_offer", create(client, "volunteer-offers", volunteer_offer(commune="94071"))["id"]),
-        ("volunteer_offer", create(client, "volunteer-offers", volunteer_offer(hours=0))["id"]),
     }
     page = ranking(client, ini["id"])
     assert listed(page) == good and not listed(page) & bad
@@ -126,11 +138,18 @@ def test_ranking_lists_only_eligible_candidates_of_each_kind(client: TestClient)
     assert len(ranking(client, ini["id"], kind="volunteer_offer", limit=1)["items"]) == 1
 
 
-def test_each_pair_is_stored_once_and_keeps_its_id(client: TestClient, pair: dict[str, Any]) -> None:
+def test_a_pair_is_stored_when_a_party_acts_and_keeps_its_id(client: TestClient, pair: dict[str, Any]) -> None:
+    created = move(client, pair, "contacted", "initiative")
+    assert created.status_code == 201 and created.json()["status"] == "contacted"
     again = ranking(client, pair["initiative"]["id"], kind="support_provider")
-    assert [i["match_id"] for i in again["items"]] == [pair["match_id"]]
+    assert [(i["match_id"], i["status"]) for i in again["items"]] == [(pair["match_id"], "contacted")]
     reverse = client.get(f"/api/support-providers/{pair['provider']['id']}/matches").json()
     assert [i["match_id"] for i in reverse["items"]] == [pair["match_id"]]
+    # acting on the pair again moves the same stored match (200), as PATCH would
+    agreed = client.post("/api/matches", json=pair_body(pair, status="in_discussion"),
+                         headers=SIDES["candidate"].headers)
+    assert agreed.status_code == 200 and (agreed.json()["id"], agreed.json()["status"]) == (pair["match_id"],
+                                                                                          "in_discussion")
 
 
 def test_french_reasons_and_missing(client: TestClient, pair: dict[str, Any]) -> None:
@@ -175,7 +194,10 @@ def test_explain_gives_every_rule_and_component(client: TestClient, pair: dict[s
     good = client.get(url, params={"candidate_kind": "support_provider", "candidate_id": pair["provider"]["id"]})
     assert good.status_code == 200, good.text
     body = good.json()
-    assert body["eligible"] is True and body["match_id"] == pair["match_id"] and body["status"] == "suggested"
+    assert body["eligible"] is True and body["match_id"] is None and body["status"] is None  # nobody acted
+    move(client, pair, "contacted", "initiative")
+    stored = client.get(url, params={"candidate_kind": "support_provider", "candidate_id": pair["provider"]["id"]})
+    assert (stored.json()["match_id"], stored.json()["status"]) == (pair["match_id"], "contacted")
     assert {r["name"] for r in body["rules"]} >= {"area", "maturity", "economic_purpose", "org_form", "stance",
                                                   "capacity"}
     assert all(r["passed"] and r["detail"] for r in body["rules"])
@@ -209,8 +231,8 @@ TO_PARTNERSHIP = [*TO_DISCUSSION, ("partnership", INI)]
 ])
 def test_valid_transitions(client: TestClient, pair: dict[str, Any], steps: list, final: str) -> None:
     for status, side in steps:
-        response = move(client, pair["match_id"], status, side)
-        assert response.status_code == 200, response.text
+        response = move(client, pair, status, side)
+        assert response.status_code in (200, 201), response.text
     body = response.json()
     assert body["status"] == final
     assert [(e["to_status"], e["side"]) for e in body["history"]] == steps
@@ -241,9 +263,14 @@ def test_valid_transitions(client: TestClient, pair: dict[str, Any], steps: list
 def test_invalid_transitions_are_409_and_change_nothing(client: TestClient, pair: dict[str, Any], steps: list,
                                                         refused: tuple[str, str]) -> None:
     for status, side in steps:
-        assert move(client, pair["match_id"], status, side).status_code == 200
+        assert move(client, pair, status, side).status_code in (200, 201)
+    if not steps:  # nothing stored: the refusal stores nothing either
+        assert_problem(move(client, pair, *refused), 409, "status")
+        assert pair["match_id"] is None
+        assert ranking(client, pair["initiative"]["id"], kind="support_provider")["items"][0]["match_id"] is None
+        return
     before = client.get(f"/api/matches/{pair['match_id']}").json()
-    body = assert_problem(move(client, pair["match_id"], *refused), 409, "status")
+    body = assert_problem(move(client, pair, *refused), 409, "status")
     assert "ne peut pas passer" in body["detail"]
     after = client.get(f"/api/matches/{pair['match_id']}").json()
     assert (after["status"], after["history"], after["initiative_interest_at"], after["candidate_interest_at"]) == (
@@ -251,9 +278,9 @@ def test_invalid_transitions_are_409_and_change_nothing(client: TestClient, pair
 
 
 def test_interest_is_recorded_per_side(client: TestClient, pair: dict[str, Any]) -> None:
-    contacted = move(client, pair["match_id"], "contacted", "candidate").json()
+    contacted = move(client, pair, "contacted", "candidate").json()
     assert contacted["candidate_interest_at"] and contacted["initiative_interest_at"] is None
-    agreed = move(client, pair["match_id"], "in_discussion", "initiative").json()
+    agreed = move(client, pair, "in_discussion", "initiative").json()
     assert agreed["candidate_interest_at"] == contacted["candidate_interest_at"]
     assert agreed["initiative_interest_at"]
 
@@ -265,23 +292,25 @@ def contacts_everywhere(client: TestClient, pair: dict[str, Any]) -> list[Any]:
     """The contacts of the match as the initiative's ranking, the candidate's ranking and the match show them."""
     forward = ranking(client, pair["initiative"]["id"], kind="support_provider")["items"][0]
     reverse = client.get(f"/api/support-providers/{pair['provider']['id']}/matches").json()["items"][0]
+    if pair["match_id"] is None:  # nobody acted: no match to read
+        return [forward["contacts"], reverse["contacts"], None]
     one = client.get(f"/api/matches/{pair['match_id']}").json()
     return [forward["contacts"], reverse["contacts"], one["contacts"]]
 
 
 def test_contacts_are_shown_to_both_only_once_both_agreed(client: TestClient, pair: dict[str, Any]) -> None:
     assert contacts_everywhere(client, pair) == [None, None, None]
-    contacted = move(client, pair["match_id"], "contacted", "initiative").json()
+    contacted = move(client, pair, "contacted", "initiative").json()
     assert contacted["contacts"] is None
     assert contacts_everywhere(client, pair) == [None, None, None]
 
-    agreed = move(client, pair["match_id"], "in_discussion", "candidate").json()
+    agreed = move(client, pair, "in_discussion", "candidate").json()
     contacts = agreed["contacts"]
     assert contacts["initiative"]["email"] == INITIATIVE_EMAIL
     assert contacts["candidate"] == {"name": PROVIDER_CONTACT["name"], "email": PROVIDER_CONTACT["email"],
                                      "phone": None}
     assert contacts_everywhere(client, pair) == [contacts, contacts, contacts]
-    assert move(client, pair["match_id"], "partnership", "candidate").json()["contacts"] == contacts
+    assert move(client, pair, "partnership", "candidate").json()["contacts"] == contacts
 
     # the listings themselves never show contacts
     for url in (f"/api/initiatives/{pair['initiative']['id']}", f"/api/support-providers/{pair['provider']['id']}"):
@@ -289,9 +318,9 @@ def test_contacts_are_shown_to_both_only_once_both_agreed(client: TestClient, pa
 
 
 def test_a_refusal_hides_the_contacts_again(client: TestClient, pair: dict[str, Any]) -> None:
-    move(client, pair["match_id"], "contacted", "initiative")
-    assert move(client, pair["match_id"], "in_discussion", "candidate").json()["contacts"] is not None
-    assert move(client, pair["match_id"], "declined", "initiative").json()["contacts"] is None
+    move(client, pair, "contacted", "initiative")
+    assert move(client, pair, "in_discussion", "candidate").json()["contacts"] is not None
+    assert move(client, pair, "declined", "initiative").json()["contacts"] is None
     assert contacts_everywhere(client, pair) == [None, None, None]
 
 
@@ -301,7 +330,8 @@ def test_a_refusal_hides_the_contacts_again(client: TestClient, pair: dict[str, 
 def test_an_edit_changes_scores_and_eligibility_on_the_next_read(client: TestClient, pair: dict[str, Any]) -> None:
     ini_id, provider_id, match_id = pair["initiative"]["id"], pair["provider"]["id"], pair["match_id"]
     first = ranking(client, ini_id, kind="support_provider")["items"][0]
-    assert move(client, match_id, "contacted", "initiative").status_code == 200
+    assert move(client, pair, "contacted", "initiative").status_code == 201
+    match_id = pair["match_id"]
 
     # the provider stops accepting projects at the launch stage: no longer eligible, no longer listed
     client.patch(f"/api/support-providers/{provider_id}", json={"maturities": ["idea", "emergence"]})
@@ -327,10 +357,11 @@ def test_an_edit_changes_scores_and_eligibility_on_the_next_read(client: TestCli
 
 
 def test_an_archived_listing_hides_its_matches(client: TestClient, pair: dict[str, Any]) -> None:
+    move(client, pair, "contacted", "initiative")
     client.delete(f"/api/support-providers/{pair['provider']['id']}")
     assert ranking(client, pair["initiative"]["id"])["items"] == []
     assert_problem(client.get(f"/api/matches/{pair['match_id']}"), 404, None)
-    assert_problem(move(client, pair["match_id"], "contacted", "initiative"), 404, None)
+    assert_problem(move(client, pair, "contacted", "initiative"), 404, None)
     assert_problem(client.get(f"/api/support-providers/{pair['provider']['id']}/matches"), 404, None)
 
 
@@ -369,12 +400,13 @@ def test_bad_query_parameters_name_the_field(client: TestClient, pair: dict[str,
 
 
 def test_bad_ids_are_400_or_404(client: TestClient, pair: dict[str, Any]) -> None:
+    move(client, pair, "contacted", "initiative")
     for response in (
         client.get("/api/initiatives/abc/matches"),
         client.get("/api/volunteer-offers/-1/matches"),
         client.get("/api/initiatives/1.5/matches/explain", params={"candidate_kind": "takeover", "candidate_id": 1}),
         client.get("/api/matches/abc"),
-        move(client, "abc", "contacted", "initiative"),  # type: ignore[arg-type]
+        move(client, "abc", "contacted", "initiative"),
     ):
         assert assert_problem(response, 400, "id")["extra"][0]["source"] == "path"
     for response in (
@@ -397,11 +429,36 @@ def test_bad_ids_are_400_or_404(client: TestClient, pair: dict[str, Any]) -> Non
 def test_bad_patch_bodies_name_the_field_and_change_nothing(client: TestClient, pair: dict[str, Any],
                                                             body: dict[str, Any], field: str) -> None:
     leader = SIDES["initiative"].headers
+    assert_problem(client.post("/api/matches", json=pair_body(pair, **body), headers=leader), 400, field)
+    assert ranking(client, pair["initiative"]["id"], kind="support_provider")["items"][0]["match_id"] is None
+    move(client, pair, "contacted", "candidate")
     assert_problem(client.patch(f"/api/matches/{pair['match_id']}", json=body, headers=leader), 400, field)
-    assert client.get(f"/api/matches/{pair['match_id']}").json()["status"] == "suggested"
+    assert client.get(f"/api/matches/{pair['match_id']}").json()["status"] == "contacted"
+
+
+@pytest.mark.parametrize(("body", "field"), [
+    ({"candidate_kind": "initiative"}, "candidate_kind"),
+    ({"candidate_id": "7"}, "candidate_id"),
+    ({"candidate_id": 0}, "candidate_id"),
+    ({"initiative_id": 2**40}, "initiative_id"),
+])
+def test_bad_pair_bodies_name_the_field(client: TestClient, pair: dict[str, Any], body: dict[str, Any],
+                                        field: str) -> None:
+    response = client.post("/api/matches", json=pair_body(pair, status="contacted") | body,
+                           headers=SIDES["initiative"].headers)
+    assert_problem(response, 400, field)
+    assert ranking(client, pair["initiative"]["id"], kind="support_provider")["items"][0]["match_id"] is None
+
+
+def test_acting_on_a_pair_that_is_not_listed_is_404(client: TestClient, pair: dict[str, Any]) -> None:
+    leader = SIDES["initiative"].headers
+    for body in (pair_body(pair, status="contacted", candidate_kind="takeover"),
+                 pair_body(pair, status="contacted", initiative_id=pair["initiative"]["id"] + 1000)):
+        assert_problem(client.post("/api/matches", json=body, headers=leader), 404, None)
 
 
 def test_malformed_patch_body(client: TestClient, pair: dict[str, Any]) -> None:
+    move(client, pair, "contacted", "candidate")
     response = client.patch(f"/api/matches/{pair['match_id']}", content=b'{"status": ',
                             headers={"content-type": "application/json", **SIDES["initiative"].headers})
     assert_problem(response, 400, "body")
@@ -412,41 +469,50 @@ def test_malformed_patch_body(client: TestClient, pair: dict[str, Any]) -> None:
 
 def test_the_side_comes_from_the_account_and_nobody_else_moves_it(client: TestClient, pair: dict[str, Any],
                                                                    settings) -> None:
-    url = f"/api/matches/{pair['match_id']}"
     leader, partner = SIDES["initiative"], SIDES["candidate"]
-    # the leader may not act for the candidate: naming the other side is a 403, and changes nothing
-    assert_problem(client.patch(url, json={"status": "contacted", "side": "candidate"}, headers=leader.headers),
-                   403, "side")
     outsider = make_person(settings, "project_leader")
     moderator = make_person(settings, "moderator")
-    for who in (outsider, moderator):  # staff do not consent for the parties
-        assert_problem(client.patch(url, json={"status": "contacted"}, headers=who.headers), 403, None)
-    assert_problem(client.patch(url, json={"status": "contacted"}), 403, None)  # the admin of the client
-    with anonymously(client):
-        assert_problem(client.patch(url, json={"status": "contacted"}), 401, None)
-    assert client.get(url).json()["history"] == []
-    done = client.patch(url, json={"status": "contacted"}, headers=partner.headers).json()
+
+    def refused(post: Any) -> None:
+        # the leader may not act for the candidate: naming the other side is a 403, and changes nothing
+        assert_problem(post({"status": "contacted", "side": "candidate"}, leader.headers), 403, "side")
+        for who in (outsider, moderator):  # staff do not consent for the parties
+            assert_problem(post({"status": "contacted"}, who.headers), 403, None)
+        assert_problem(post({"status": "contacted"}, None), 403, None)  # the admin of the client
+        with anonymously(client):
+            assert_problem(post({"status": "contacted"}, None), 401, None)
+
+    refused(lambda body, headers: client.post("/api/matches", json=pair_body(pair, **body), headers=headers))
+    assert pair["match_id"] is None  # nothing stored
+    done = client.post("/api/matches", json=pair_body(pair, status="contacted"), headers=partner.headers).json()
     assert [(e["side"], e["to_status"]) for e in done["history"]] == [("candidate", "contacted")]
+    url = f"/api/matches/{done['id']}"
+    refused(lambda body, headers: client.patch(url, json=body | {"status": "declined"}, headers=headers))
+    assert client.get(url).json()["history"] == done["history"]
 
 
 def test_an_account_on_both_sides_must_say_which(client: TestClient, settings) -> None:
     both = make_person(settings, "project_leader", organisations={"project_leader": None, "support_member": None})
     ini = client.post("/api/initiatives", json=initiative(), headers=both.headers).json()
     provider = client.post("/api/support-providers", json=support_provider(), headers=both.headers).json()
-    match_id = item_for(ranking(client, ini["id"]), "support_provider", provider["id"])["match_id"]
-    url = f"/api/matches/{match_id}"
-    assert_problem(client.patch(url, json={"status": "contacted"}, headers=both.headers), 400, "side")
-    moved = client.patch(url, json={"status": "contacted", "side": "candidate"}, headers=both.headers)
-    assert moved.status_code == 200 and moved.json()["history"][0]["side"] == "candidate"
+    body = pair_body({"initiative": ini, "provider": provider}, status="contacted")
+    assert_problem(client.post("/api/matches", json=body, headers=both.headers), 400, "side")
+    moved = client.post("/api/matches", json=body | {"side": "candidate"}, headers=both.headers)
+    assert moved.status_code == 201 and moved.json()["history"][0]["side"] == "candidate"
+    url = f"/api/matches/{moved.json()['id']}"
+    assert_problem(client.patch(url, json={"status": "in_discussion"}, headers=both.headers), 400, "side")
+    agreed = client.patch(url, json={"status": "in_discussion", "side": "initiative"}, headers=both.headers)
+    assert agreed.status_code == 200 and agreed.json()["history"][1]["side"] == "initiative"
 
 
 def test_contacts_are_for_the_parties_only(client: TestClient, pair: dict[str, Any], settings) -> None:
-    move(client, pair["match_id"], "contacted", "initiative")
-    move(client, pair["match_id"], "in_discussion", "candidate")
+    move(client, pair, "contacted", "initiative")
+    move(client, pair, "in_discussion", "candidate")
     url = f"/api/matches/{pair['match_id']}"
     for side in SIDES.values():
         assert client.get(url, headers=side.headers).json()["contacts"] is not None
-    assert client.get(url, headers=make_person(settings, "support_member").headers).json()["contacts"] is None
+    # anyone else is not told the match exists: 404 signed in, 401 anonymous
+    assert_problem(client.get(url, headers=make_person(settings, "support_member").headers), 404, None)
     with anonymously(client):
-        assert client.get(url).json()["contacts"] is None
+        assert_problem(client.get(url), 401, None)
         assert ranking(client, pair["initiative"]["id"], kind="support_provider")["items"][0]["contacts"] is None

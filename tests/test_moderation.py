@@ -126,8 +126,11 @@ def test_merge_moves_matches_and_pledges_to_the_survivor(client: TestClient, set
                         headers=partner.headers).json()
 
     def match_of(initiative_id: int, provider_id: int) -> int:
-        page = client.get(f"/api/initiatives/{initiative_id}/matches", params={"kind": "support_provider"}).json()
-        return next(i["match_id"] for i in page["items"] if i["candidate"]["id"] == provider_id)
+        """The pair's match as a suggestion job stores it (rankings store nothing)."""
+        return sql(settings.database_url, "INSERT INTO matches (initiative_id, candidate_kind, candidate_id, score, "
+                   "components, reasons, missing, status, created_at, updated_at) VALUES (:i, 'support_provider', "
+                   ":c, 50, '{}', '[]', '[]', 'suggested', CURRENT_TIMESTAMP, CURRENT_TIMESTAMP) RETURNING id",
+                   i=initiative_id, c=provider_id)[0][0]
 
     dropped = match_of(survivor["id"], provider["id"])  # suggested only
     survivor_other = match_of(survivor["id"], other["id"])

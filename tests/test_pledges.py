@@ -18,6 +18,7 @@ from market.pledges.payments import StripeGateway
 from market.pledges.receipts import TAX_RECEIPT_RULE
 from tests.browser import SESSION, as_browser, csrf, login, register
 from tests.helpers import assert_problem, sql
+from tests.people import anonymously
 from tests.stripe_fixtures import (
     STRIPE_SECRET,
     WEBHOOK_SECRET,
@@ -63,7 +64,7 @@ def test_create_writes_pledge_then_payment_intent(pay_client: TestClient, pay_se
     assert body["client_secret"].startswith("pi_") and "_secret_" in body["client_secret"]
     assert body["publishable_key"] == "pk_test_pledges"
     assert body["status"] == "pending" and body["amount_cents"] == 2000
-    assert body["receipt_url"].startswith(f"http://bourse.test/pledges/{body['pledge_id']}/receipt?token=")
+    assert body["receipt_url"].startswith("http://bourse.test/receipts/")  # its own token, not the pledge id
 
     name, kwargs = recorder.calls[0]
     assert name == "create_intent"
@@ -134,8 +135,25 @@ def test_paid_pledge_is_counted_mailed_and_has_a_receipt(pay_client: TestClient,
     page = pay_client.get(path)
     assert page.status_code == 200 and page.headers["content-type"].startswith("text/html")
     assert "Reçu de votre promesse de don" in page.text and "payée" in page.text and "15,00" in page.text
-    assert pay_client.get(path.split("token=")[0] + "token=" + "x" * 32).status_code == 404
-    assert pay_client.get(path.split("?")[0]).status_code == 400
+    assert pay_client.get("/receipts/" + "x" * 32).status_code == 404
+    token = path.rsplit("/", 1)[1]
+    # the old address keeps working with the token, and is 404 without the right one, 400 without any
+    old = f"/pledges/{started['pledge_id']}/receipt"
+    assert pay_client.get(old, params={"token": token}).status_code == 200
+    assert pay_client.get(old, params={"token": "x" * 32}).status_code == 404
+    assert pay_client.get(old).status_code == 400
+
+
+def test_a_pledge_is_read_by_id_with_its_receipt_token_only(pay_client: TestClient):
+    item = new_initiative(pay_client)
+    started = new_pledge(pay_client, item["id"]).json()
+    url, token = f"/api/pledges/{started['pledge_id']}", started["receipt_url"].rsplit("/", 1)[1]
+    assert pay_client.get(url).status_code == 200  # the admin of the client
+    with anonymously(pay_client):
+        assert_problem(pay_client.get(url), 404, None)
+        assert_problem(pay_client.get(url, params={"token": "x" * 32}), 404, None)
+        mine = pay_client.get(url, params={"token": token})
+        assert mine.status_code == 200 and mine.json()["id"] == started["pledge_id"]
 
 
 def test_anonymous_pledge_hides_the_name(pay_client: TestClient):
@@ -252,11 +270,12 @@ def test_logs_carry_no_email_card_or_secret(pay_client: TestClient, pay_settings
     [succeeded] = stripe_events_of(sdk, intent_id, "payment_intent.succeeded")
     deliver(pay_client, succeeded)
     assert len(mailbox.wait(sent_before + 1)) == sent_before + 1
-    receipt_token = started["receipt_url"].split("token=")[1]
+    receipt_token = started["receipt_url"].rsplit("/", 1)[1]
     # the access log of the server (uvicorn's logger, as uvicorn writes its lines) masks query tokens
     receipt_path = f"/api/pledges/{started['pledge_id']}/receipt?token={receipt_token}"
-    logging.getLogger("uvicorn.access").info('%s - "%s %s HTTP/%s" %d', "127.0.0.1:5000", "GET", receipt_path,
-                                             "1.1", 200)
+    for path in (receipt_path, f"/receipts/{receipt_token}"):
+        logging.getLogger("uvicorn.access").info('%s - "%s %s HTTP/%s" %d', "127.0.0.1:5000", "GET", path,
+                                                 "1.1", 200)
     bad = pay_client.post("/api/stripe/webhook", content=b"{}", headers={"Stripe-Signature": "t=1,v1=00"})
     assert bad.status_code == 400
     refused = pay_client.post(f"/api/initiatives/{item['id']}/pledges",

@@ -37,7 +37,7 @@ def state(client: TestClient, pledge_id: int) -> str:
 
 
 def token(started: dict[str, Any]) -> str:
-    return started["receipt_url"].split("token=")[1]
+    return started["receipt_url"].rsplit("/", 1)[1]  # /receipts/{token}
 
 
 def test_unreachable_stripe_keeps_the_pledge_and_says_so(offline_client: TestClient, pay_settings):

@@ -83,3 +83,15 @@ def test_what_people_changed_is_left_alone_and_counted(client: TestClient, setti
     assert statuses == {archived: "archived", merged: "merged"}
     after = run(_embeddings(settings))
     assert {slug: after[slug] for slug in before} == before  # nothing re-embedded
+
+
+def test_the_summary_reads_as_french() -> None:
+    assert str(DemoSummary(inserted=97, embedded=97)) == (
+        "97 annonces ajoutées, aucune déjà présente, aucune laissée telle quelle ; 97 vecteurs calculés")
+    assert str(DemoSummary(unchanged=96, skipped=1)) == (
+        "aucune annonce ajoutée, 96 déjà présentes, 1 laissée telle quelle (modifiée ou modérée depuis) ; "
+        "aucun vecteur à calculer")
+    assert str(DemoSummary(inserted=1, unchanged=1, skipped=2, embedded=1)) == (
+        "1 annonce ajoutée, 1 déjà présente, 2 laissées telles quelles (modifiées ou modérées depuis) ; "
+        "1 vecteur calculé")
+    assert " 0 " not in str(DemoSummary())

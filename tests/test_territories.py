@@ -85,3 +85,25 @@ def test_territory_filter_on_provider_areas_and_points(client: TestClient) -> No
     assert names("200054781") == ["National", "Val-de-Marne"]  # Métropole du Grand Paris reaches into 94
     assert client.get("/api/volunteer-offers", params={"territory": "94"}).json()["total"] == 1
     assert client.get("/api/volunteer-offers", params={"territory": "90"}).json()["total"] == 0
+
+
+def test_a_postal_code_filter_means_the_communes_of_that_postal_code(client: TestClient) -> None:
+    """`70400` is Héricourt's postal code and the INSEE code of Ouge (a village): as the territory search
+    reads it, the filter takes the postal code, and the response says which reading it took."""
+    client.post("/api/initiatives", json=initiative(title="Héricourt", commune="70285"))
+    client.post("/api/initiatives", json=initiative(title="Ouge", commune="70400"))
+    client.post("/api/initiatives", json=initiative(title="Sucy", commune="94071"))
+
+    def read(territory: str) -> tuple[list[str], str | None]:
+        response = client.get("/api/initiatives", params={"territory": territory, "sort": "title"})
+        assert response.status_code == 200, response.text
+        return [i["title"] for i in response.json()["items"]], response.headers.get("territory-read-as")
+
+    assert read("70400") == (["Héricourt"], "postal:70400")
+    assert read("postal:70400") == (["Héricourt"], "postal:70400")
+    assert read("commune:70400") == (["Ouge"], "commune:70400")
+    assert read("94071") == (["Sucy"], "commune:94071")  # no commune has 94071 as its postal code
+    assert read("94370") == (["Sucy"], "postal:94370")
+    assert read("department:70") == (["Héricourt", "Ouge"], "department:70")
+    missing = client.get("/api/initiatives", params={"territory": "postal:99999"})
+    assert missing.status_code == 400 and missing.json()["field"] == "territory"

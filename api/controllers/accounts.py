@@ -14,6 +14,7 @@ from litestar.utils.scope.state import ScopeState
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from api.deps import parse_id, strict_body
+from api.guards import ANONYMOUS
 from api.identity import IdentityDep
 from api.security import CSRF_HEADER
 from api.sessions import COOKIE, sign_in, sign_out
@@ -81,6 +82,7 @@ async def account_page(page: str) -> str:
 class AuthController(Controller):
     path = "/api/auth"
     tags = ["comptes"]
+    opt = ANONYMOUS  # signing up and in, and the links of the emails, are for people not signed in
 
     @post("/register", status_code=202, summary="Créer un compte (un lien de confirmation part par email)")
     async def register(self, db_session: AsyncSession, settings: Settings, data: Register,

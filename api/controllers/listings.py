@@ -6,7 +6,8 @@ the kind's own Structs, read from the factory's arguments when each class is bui
 
 from typing import Annotated, Any, Literal
 
-from litestar import Controller, Request, delete, get, patch, post
+from litestar import Controller, Request, Response, delete, get, patch, post
+from litestar.datastructures import ResponseHeader
 from litestar.di import Provide
 from litestar.params import Parameter
 from litestar.response import Stream
@@ -26,7 +27,9 @@ from market.moderation import service as review
 from market.moderation.schemas import ModerationActionOut, ModerationRequest, ReportOut, ReportRequest
 from market.vocabulary import EconomicPurpose, Maturity, Need, OrgForm, Stance, TakeoverDirection, Theme
 
-TERRITORY_HELP = "Code commune, EPCI, département ou région (niveau précisable : region:27, department:75)"
+TERRITORY_HELP = ("Code postal, code commune, EPCI, département ou région (niveau précisable : postal:70400, "
+                  "commune:70400, region:27, department:75) ; l'en-tête Territory-Read-As dit la lecture retenue")
+TERRITORY_HEADER = "Territory-Read-As"
 
 
 def listing_controller(spec: KindSpec) -> type[Controller]:
@@ -37,9 +40,14 @@ def listing_controller(spec: KindSpec) -> type[Controller]:
         tags = [spec.resource]
         dependencies = {"listing_query": Provide(provide_listing_query, sync_to_thread=False)}
 
-        @get("/", summary=f"Parcourir les annonces publiées ({spec.label})")
-        async def browse(self, db_session: AsyncSession, listing_query: listings.ListingQuery) -> Page:
-            return await listings.browse(db_session, spec, listing_query)
+        @get("/", summary=f"Parcourir les annonces publiées ({spec.label})", response_headers=[
+            ResponseHeader(name=TERRITORY_HEADER, documentation_only=True,
+                           description="Avec `territory` : la lecture retenue (postal:70400, commune:94071, "
+                                       "department:75 region:75)")])
+        async def browse(self, db_session: AsyncSession, listing_query: listings.ListingQuery) -> Response[Page]:
+            page = await listings.browse(db_session, spec, listing_query)
+            read_as = listing_query.territory_read_as
+            return Response(page, headers={TERRITORY_HEADER: read_as} if read_as else None)
 
         @get("/export", summary=f"Exporter les annonces publiées en CSV ou GeoJSON ({spec.label})")
         async def export(

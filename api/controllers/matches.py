@@ -7,7 +7,7 @@ details, once both agreed, are shown to the parties only.
 
 from typing import Annotated
 
-from litestar import Router, get, patch
+from litestar import Response, Router, get, patch, post
 from litestar.handlers import HTTPRouteHandler
 from litestar.params import Parameter
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -20,7 +20,7 @@ from market.listings import kinds
 from market.listings.spec import KindSpec
 from market.matches import service as matches
 from market.matches.pools import CandidatePools
-from market.matches.schemas import Explain, MatchOut, MatchPage, MatchUpdate
+from market.matches.schemas import Explain, MatchCreate, MatchOut, MatchPage, MatchUpdate
 from market.matches.vectors import model_id
 from market.vocabulary import CandidateKind
 
@@ -45,12 +45,14 @@ async def initiative_matches(
 async def explain_match(
     db_session: AsyncSession,
     embedder: EmbedderDep,
+    identity: IdentityDep,
     listing_id: str,
     candidate_kind: CandidateKind,
     candidate_id: CandidateId,
 ) -> Explain:
     initiative_id = parse_id(listing_id, "initiative")
-    return await matches.explain(db_session, initiative_id, candidate_kind, candidate_id, model=model_id(embedder))
+    return await matches.explain(db_session, initiative_id, candidate_kind, candidate_id, model=model_id(embedder),
+                                 viewer=identity)
 
 
 def candidate_matches(spec: KindSpec) -> HTTPRouteHandler:
@@ -82,6 +84,18 @@ async def move_match(
                               actor=actor, model=model_id(embedder))
 
 
+@post("/api/matches", summary="Agir sur une paire classée (l'une des parties) : le rapprochement est enregistré",
+      status_code=201)
+async def act_on_pair(
+    db_session: AsyncSession, embedder: EmbedderDep, identity: IdentityDep, data: MatchCreate, body: bytes
+) -> Response[MatchOut]:
+    actor = signed_in(identity)
+    change = strict_body(body, MatchCreate)
+    match, created = await matches.act(db_session, change.initiative_id, change.candidate_kind, change.candidate_id,
+                                       change.status, change.side, actor=actor, model=model_id(embedder))
+    return Response(match, status_code=201 if created else 200)
+
+
 ROUTER = Router(
     path="/",
     route_handlers=[
@@ -90,6 +104,7 @@ ROUTER = Router(
         *(candidate_matches(spec) for spec in kinds.CANDIDATES.values()),
         read_match,
         move_match,
+        act_on_pair,
     ],
     tags=["rapprochements"],
 )

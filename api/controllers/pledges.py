@@ -12,9 +12,10 @@ from litestar.params import Parameter
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from api.deps import parse_id, strict_body
+from api.guards import ANONYMOUS
 from api.identity import IdentityDep
 from market.config import Settings
-from market.errors import InvalidField
+from market.errors import InvalidField, NotFound
 from market.pledges import refunds
 from market.pledges import service as pledges
 from market.pledges import webhooks as stripe_events
@@ -48,7 +49,7 @@ def _started(started: PledgeStarted) -> Response[PledgeStarted]:
 class PledgeController(Controller):
     tags = ["pledges"]
 
-    @post("/api/initiatives/{listing_id:str}/pledges", status_code=201, responses=STRIPE_DOWN,
+    @post("/api/initiatives/{listing_id:str}/pledges", status_code=201, responses=STRIPE_DOWN, opt=ANONYMOUS,
           summary="Promettre un don à une initiative (paiement par carte avec Stripe)")
     async def create(self, db_session: AsyncSession, settings: Settings, payments: PaymentGateway,
                      listing_id: str, data: PledgeCreate, body: bytes) -> Response[PledgeStarted]:
@@ -56,7 +57,7 @@ class PledgeController(Controller):
                                        strict_body(body, PledgeCreate), commit=db_session.commit)
         return _started(started)
 
-    @post("/api/pledges/{pledge_id:str}/payment", status_code=201, responses=STRIPE_DOWN,
+    @post("/api/pledges/{pledge_id:str}/payment", status_code=201, responses=STRIPE_DOWN, opt=ANONYMOUS,
           summary="Préparer de nouveau le paiement d'une promesse restée en attente")
     async def retry(self, db_session: AsyncSession, settings: Settings, payments: PaymentGateway,
                     pledge_id: str, data: PledgeRetry, body: bytes) -> Response[PledgeStarted]:
@@ -64,16 +65,19 @@ class PledgeController(Controller):
         return _started(await pledges.retry_payment(db_session, payments, settings,
                                                     parse_id(pledge_id, "promesse"), retry.token))
 
-    @get("/api/pledges/{pledge_id:str}", summary="L'état d'une promesse de don")
-    async def read(self, db_session: AsyncSession, pledge_id: str) -> PledgeOut:
-        return await pledges.read(db_session, parse_id(pledge_id, "promesse"))
+    @get("/api/pledges/{pledge_id:str}", summary="L'état d'une promesse de don (avec son jeton de reçu)")
+    async def read(self, db_session: AsyncSession, identity: IdentityDep, pledge_id: str,
+                   token: Annotated[str | None, Parameter(min_length=16, max_length=64,
+                                                          description="Le jeton du reçu")] = None) -> PledgeOut:
+        return await pledges.read(db_session, parse_id(pledge_id, "promesse"), identity, token)
 
     @get("/api/initiatives/{listing_id:str}/funding",
          summary="Financement d'une initiative : objectif, montant réuni, nombre de promesses, reçu fiscal")
     async def funding(self, db_session: AsyncSession, settings: Settings, listing_id: str) -> FundingOut:
         return await pledges.funding(db_session, settings, parse_id(listing_id, "initiative"))
 
-    @post("/api/stripe/webhook", status_code=200, summary="Événements Stripe (signés), chacun appliqué une fois")
+    @post("/api/stripe/webhook", status_code=200, opt=ANONYMOUS,
+          summary="Événements Stripe (signés), chacun appliqué une fois")
     async def webhook(self, request: Request, db_session: AsyncSession, db_engine: AsyncEngine, settings: Settings,
                       payments: PaymentGateway, body: bytes) -> Response[WebhookAck]:
         try:
@@ -103,6 +107,15 @@ async def receipt_page(db_session: AsyncSession, settings: Settings, pledge_id: 
     return page_html(view)
 
 
+@get("/receipts/{token:str}", media_type="text/html; charset=utf-8", tags=["pledges"],
+     summary="Page du reçu, à son adresse propre (le jeton du reçu, envoyé au donateur)")
+async def receipt_by_token(db_session: AsyncSession, settings: Settings, token: str) -> str:
+    if not 16 <= len(token) <= 64:
+        raise NotFound("reçu introuvable")
+    pledge = await pledges.by_receipt_token(db_session, token)
+    return page_html(await pledges.receipt_view(db_session, settings, pledge.id, token))
+
+
 class RefundController(Controller):
     path = "/api/admin"
     tags = ["administration"]
@@ -115,4 +128,4 @@ class RefundController(Controller):
                                              sent.amount_cents, sent.reason)
 
 
-PLEDGE_HANDLERS = [PledgeController, RefundController, receipt_page]
+PLEDGE_HANDLERS = [PledgeController, RefundController, receipt_page, receipt_by_token]

@@ -36,6 +36,7 @@ PAGES = [
     *reports.REPORT_PAGES,
     matches.initiative_matches,
     matches.move_match,
+    matches.act_on_pair,
     matches.my_matches,
     notifications.unsubscribe_page,
     notifications.unsubscribe,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from typing import Any
 from urllib.parse import quote
 
@@ -38,21 +39,45 @@ async def initiative_matches(request: Request[Any, Any, Any], db_session: AsyncS
                   error=request.query_params.get("erreur"))
 
 
-@post("/rapprochements/{match_id:str}", include_in_schema=False)
-async def move_match(request: Request[Any, Any, Any], db_session: AsyncSession, embedder: EmbedderDep,
-                     identity: IdentityDep, match_id: str) -> Redirect:
-    values, _ = await form_values(request)
+def _back(values: dict[str, str]) -> str:
     back = values.get("retour", "/mon-compte")
-    back = back if back.startswith("/") and not back.startswith("//") else "/mon-compte"
-    if identity is None:
-        return Redirect(path=f"/connexion?suite={back}", status_code=303)
+    return back if back.startswith("/") and not back.startswith("//") else "/mon-compte"
+
+
+async def _acted(db_session: AsyncSession, back: str, action: Callable[[], Awaitable[object]]) -> Redirect:
     try:
-        await matches.move(db_session, parse_id(match_id, "rapprochement"), values.get("status", ""),  # type: ignore[arg-type]
-                           None, actor=identity, model=model_id(embedder))
+        await action()
     except DomainError as exc:
         await db_session.rollback()
         return see_other(f"{back}?erreur={quote(exc.detail)}")
     return see_other(back)
+
+
+@post("/rapprochements/{match_id:str}", include_in_schema=False)
+async def move_match(request: Request[Any, Any, Any], db_session: AsyncSession, embedder: EmbedderDep,
+                     identity: IdentityDep, match_id: str) -> Redirect:
+    values, _ = await form_values(request)
+    back = _back(values)
+    if identity is None:
+        return Redirect(path=f"/connexion?suite={back}", status_code=303)
+    return await _acted(db_session, back, lambda: matches.move(
+        db_session, parse_id(match_id, "rapprochement"), values.get("status", ""),  # type: ignore[arg-type]
+        None, actor=identity, model=model_id(embedder)))
+
+
+@post("/rapprochements", include_in_schema=False)
+async def act_on_pair(request: Request[Any, Any, Any], db_session: AsyncSession, embedder: EmbedderDep,
+                      identity: IdentityDep) -> Redirect:
+    """A party acts on a ranked pair nobody acted on yet: the match is stored and moved at once."""
+    values, _ = await form_values(request)
+    back = _back(values)
+    if identity is None:
+        return Redirect(path=f"/connexion?suite={back}", status_code=303)
+    return await _acted(db_session, back, lambda: matches.act(
+        db_session, parse_id(values.get("initiative_id", ""), "initiative"),
+        values.get("candidate_kind", ""),  # type: ignore[arg-type]
+        parse_id(values.get("candidate_id", ""), "annonce partenaire"), values.get("status", ""),  # type: ignore[arg-type]
+        None, actor=identity, model=model_id(embedder)))
 
 
 @get("/mes-mises-en-relation", include_in_schema=False)

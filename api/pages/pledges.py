@@ -80,4 +80,4 @@ async def pay_in_test_mode(request: Request[Any, Any, Any], db_session: AsyncSes
         await settlement.settle(db_session, payments, settings, pledge_row.id)
     except (PaymentRefused, PaymentUnavailable):
         pass  # the receipt page says the payment is still pending
-    return see_other(f"/pledges/{pledge_row.id}/receipt?token={pledge_row.receipt_token}")
+    return see_other(f"/receipts/{pledge_row.receipt_token}")

@@ -40,6 +40,7 @@ class ListingQuery:
     page: int = 1
     page_size: int = 20
     sort: Sort | None = None
+    territory_read_as: str | None = None  # set by `browse`: how `territory` was read (`TerritoryRef.read_as`)
 
 
 async def browse(session: AsyncSession, spec: KindSpec, query: ListingQuery) -> Any:
@@ -54,7 +55,9 @@ async def browse(session: AsyncSession, spec: KindSpec, query: ListingQuery) -> 
             )
         stmt = stmt.where(builder(value, dialect))
     if query.territory:
-        stmt = stmt.where(spec.territory(await resolve(session, query.territory)))
+        territory = await resolve(session, query.territory)
+        query.territory_read_as = territory.read_as
+        stmt = stmt.where(spec.territory(territory))
     rank = None
     search = SearchQuery.parse(query.q or "")
     if search:

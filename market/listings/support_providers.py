@@ -33,6 +33,9 @@ _AREA_LEVELS = (("regions", "region"), ("departments", "department"), ("epcis", 
 
 
 async def _own(session: AsyncSession, item: SupportProvider, name: str, value: Any) -> bool:
+    if name == "offers" and not value:
+        raise InvalidField("une structure qui n'offre rien ne peut correspondre à aucune initiative : indiquez au "
+                           "moins une offre (locaux, financement, conseil…)", field="offers")
     if name != "area":
         return False
     await _apply_area(session, item, value)

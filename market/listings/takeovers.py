@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from market.errors import InvalidField
 from market.listings.fields import apply_fields
 from market.listings.filters import accepts, at_most_maturity, equals
 from market.listings.schemas import TakeoverCreate, TakeoverOut, TakeoverPage, TakeoverUpdate
@@ -18,8 +20,15 @@ if TYPE_CHECKING:
     from market.matches.profiles import ProfileContext
 
 
+async def _own(session: AsyncSession, item: TakeoverOpportunity, name: str, value: Any) -> bool:
+    if name == "deadline" and value is not None and value < datetime.now(UTC).date():
+        raise InvalidField(f"la date limite du {value.strftime('%d/%m/%Y')} est passée : une reprise dont la date "
+                           "limite est passée ne peut plus correspondre à aucune initiative", field="deadline")
+    return False
+
+
 async def apply(session: AsyncSession, item: TakeoverOpportunity, fields: dict[str, Any]) -> None:
-    await apply_fields(session, item, fields, text_fields=("title", "description", "actor_name"))
+    await apply_fields(session, item, fields, text_fields=("title", "description", "actor_name"), own=_own)
 
 
 def to_out(item: TakeoverOpportunity) -> TakeoverOut:

@@ -21,6 +21,9 @@ if TYPE_CHECKING:
 
 
 async def _own(session: AsyncSession, item: VolunteerOffer, name: str, value: Any) -> bool:
+    if name == "hours" and value < 1:
+        raise InvalidField("une offre de 0 heure ne peut correspondre à aucune initiative : indiquez au moins "
+                           "une heure de mécénat (ou archivez l'offre)", field="hours")
     if name != "skills":
         return False
     item.skills = unique([s.strip() for s in value if s.strip()])

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from market.schemas import Body, Out
+from market.schemas import Body, Id, Out
 from market.vocabulary import CandidateKind, ListingKind, MatchStatus, MatchTarget, Side
 from matching.types import Rule, Unlock
 
@@ -13,6 +13,17 @@ class MatchUpdate(Body):
     """A party moves the match. The side is the one whose organisation the account acts for; `side`
     is needed only from an account that acts for both (and must be one of its own)."""
 
+    status: MatchTarget
+    side: Side | None = None
+
+
+class MatchCreate(Body):
+    """A party acts on a ranked pair nobody acted on yet (or on its stored match): the match is
+    stored and moved at once. Same `status` and `side` as `MatchUpdate`."""
+
+    initiative_id: Id
+    candidate_kind: CandidateKind
+    candidate_id: Id
     status: MatchTarget
     side: Side | None = None
 
@@ -53,8 +64,8 @@ class MatchItem(Out):
     components: dict[str, float]
     reasons: list[str]
     missing: list[str]
-    match_id: int
-    status: MatchStatus
+    match_id: int | None  # null until a party acts on the pair, and for anyone but its parties and the staff
+    status: MatchStatus  # the stored status for the parties and the staff; `suggested` for anyone else
     contacts: Contacts | None
 
 

@@ -1,11 +1,14 @@
 """Matches as stored relationships.
 
-Every read ranks from the current rows: the pairs listed are upserted (created `suggested`, or
-their score, components, reasons and missing refreshed; their status kept). A stored pair that
-is no longer eligible is not listed and keeps its status; it can still be read and declined, not
-moved forward. Either party moves a match (`cooperation`); contact details of both sides are
-shown once both agreed. A match whose initiative or candidate is not published is hidden, like
-the listing itself.
+Reading is never writing: a ranking, an explanation or a match read computes from the current rows
+and stores nothing. A pair is stored when a party acts on it (`act`: the row is created and moved
+in one statement), and its score, components, reasons and missing are refreshed when it moves.
+Who is in discussion with whom is the parties' business: the stored status and id of a pair are
+shown to its parties and the staff only; anyone else sees every ranked pair as `suggested`.
+A stored pair that is no longer eligible is not listed and keeps its status; it can still be read
+and declined, not moved forward. Either party moves a match (`cooperation`); contact details of
+both sides are shown once both agreed. A match whose initiative or candidate is not published is
+hidden, like the listing itself.
 """
 
 from __future__ import annotations
@@ -41,7 +44,6 @@ from matching import types as m
 from matching.scoring import DEFAULT_FLOOR
 
 PAIR = ("initiative_id", "candidate_kind", "candidate_id")
-REFRESHED = ("score", "components", "reasons", "missing", "updated_at")
 Key = tuple[int, CandidateKind, int]
 
 
@@ -77,9 +79,9 @@ def _contacts(status: str, initiative: Any, kind: str, candidate: Any, viewer: I
     return Contacts(initiative=_contact(initiative), candidate=_contact(candidate))
 
 
-def _item(found: m.Match, kind: CandidateKind, initiative: Any, candidate: Any, stored: tuple[int, MatchStatus],
-          viewer: Identity | None) -> MatchItem:
-    match_id, status = stored
+def _item(found: m.Match, kind: CandidateKind, initiative: Any, candidate: Any,
+          stored: tuple[int, MatchStatus] | None, viewer: Identity | None) -> MatchItem:
+    match_id, status = _seen(stored, initiative, kind, candidate, viewer)
     return MatchItem(
         candidate=listing_ref(kind, candidate),
         initiative=listing_ref("initiative", initiative),
@@ -101,23 +103,27 @@ def _notes(rankings: list[m.Ranking]) -> list[str]:
 # --- storing what the engine found ----------------------------------------------------------
 
 
-async def _store(session: AsyncSession, found: list[tuple[Key, m.Match]]) -> dict[Key, tuple[int, MatchStatus]]:
-    """Upsert the listed pairs in one statement; return each pair's (match id, status)."""
-    if not found:
+def _seen(stored: tuple[int, MatchStatus] | None, initiative: Any, kind: str, candidate: Any,
+          viewer: Identity | None) -> tuple[int | None, MatchStatus]:
+    """The match id and status a viewer may see: the stored ones for the parties and the staff; for
+    anyone else (or a pair nobody acted on) no id and `suggested`, what the ranking says."""
+    if stored is None or not access.is_party(viewer, initiative, kind, candidate):
+        return None, "suggested"
+    return stored
+
+
+async def _stored(session: AsyncSession, keys: list[Key]) -> dict[Key, tuple[int, MatchStatus]]:
+    """The (match id, status) of the listed pairs that are stored, in one query; nothing is written."""
+    if not keys:
         return {}
-    now = utcnow()
-    rows = [
-        {"initiative_id": key[0], "candidate_kind": key[1], "candidate_id": key[2], "score": match.score,
-         "components": dict(match.components), "reasons": list(match.reasons), "missing": list(match.missing),
-         "status": "suggested", "created_at": now, "updated_at": now}
-        for key, match in dict(found).items()
-    ]
-    stmt = insert_for(session)(Match).values(rows)
-    stmt = stmt.on_conflict_do_update(index_elements=list(PAIR), set_={c: stmt.excluded[c] for c in REFRESHED})
-    result = await session.execute(
-        stmt.returning(Match.id, Match.initiative_id, Match.candidate_kind, Match.candidate_id, Match.status)
+    initiative_ids, candidate_ids = {k[0] for k in keys}, {k[2] for k in keys}
+    rows = await session.execute(
+        select(Match.id, Match.initiative_id, Match.candidate_kind, Match.candidate_id, Match.status)
+        .where(Match.initiative_id.in_(initiative_ids), Match.candidate_id.in_(candidate_ids))
     )
-    return {(r.initiative_id, r.candidate_kind, r.candidate_id): (r.id, r.status) for r in result}
+    wanted = set(keys)
+    found = {(r.initiative_id, r.candidate_kind, r.candidate_id): (r.id, r.status) for r in rows}
+    return {key: value for key, value in found.items() if key in wanted}
 
 
 def _refresh(match: Match, explanation: m.Explanation) -> None:
@@ -146,10 +152,10 @@ async def for_initiative(session: AsyncSession, pools: CandidatePools, initiativ
     ranked, unlock = await ranking.rank_for_initiative(session, pools, initiative, wanted, limit=limit, model=model,
                                                       floor=floor)
     found = [((initiative.id, r.kind, int(x.candidate_id)), x) for r in ranked for x in r.ranking.matches]
-    stored = await _store(session, found)
+    stored = await _stored(session, [key for key, _ in found])
     items = [
-        _item(x, r.kind, initiative, r.rows[int(x.candidate_id)], stored[(initiative.id, r.kind, int(x.candidate_id))],
-              viewer)
+        _item(x, r.kind, initiative, r.rows[int(x.candidate_id)],
+              stored.get((initiative.id, r.kind, int(x.candidate_id))), viewer)
         for r in ranked
         for x in r.ranking.matches
     ]
@@ -171,10 +177,10 @@ async def for_candidate(session: AsyncSession, pools: CandidatePools, kind: Cand
     candidate = await published_one(session, kind, candidate_id)
     ranked = await ranking.rank_for_candidate(session, pools, kind, candidate, limit=limit, model=model, floor=floor)
     found = [((int(x.initiative_id), kind, candidate.id), x) for x in ranked.ranking.matches]
-    stored = await _store(session, found)
+    stored = await _stored(session, [key for key, _ in found])
     items = [
-        _item(x, kind, ranked.rows[int(x.initiative_id)], candidate, stored[(int(x.initiative_id), kind, candidate.id)],
-              viewer)
+        _item(x, kind, ranked.rows[int(x.initiative_id)], candidate,
+              stored.get((int(x.initiative_id), kind, candidate.id)), viewer)
         for x in ranked.ranking.matches
     ]
     return MatchPage(
@@ -187,15 +193,14 @@ async def for_candidate(session: AsyncSession, pools: CandidatePools, kind: Cand
 
 
 async def explain(session: AsyncSession, initiative_id: int, kind: CandidateKind, candidate_id: int, *,
-                  model: str | None) -> Explain:
-    """Why a pair does or does not match; refreshes the stored match of the pair when there is one."""
+                  model: str | None, viewer: Identity | None = None) -> Explain:
+    """Why a pair does or does not match; the stored match's id and status for its parties only."""
     initiative = await published_one(session, "initiative", initiative_id)
     candidate = await published_one(session, kind, candidate_id)
     explanation = await ranking.explain_pair(session, initiative, kind, candidate, model=model)
     match = await _stored_pair(session, initiative.id, kind, candidate.id)
-    if match is not None:
-        _refresh(match, explanation)
-        await session.flush()
+    if match is not None and not access.is_party(viewer, initiative, kind, candidate):
+        match = None
     return Explain(
         initiative=listing_ref("initiative", initiative),
         candidate=listing_ref(kind, candidate),
@@ -236,10 +241,10 @@ def _out(match: Match, initiative: Any, candidate: Any, explanation: m.Explanati
         initiative=listing_ref("initiative", initiative),
         candidate=listing_ref(match.candidate_kind, candidate),
         status=match.status,
-        score=match.score,
-        components=dict(match.components or {}),
-        reasons=list(match.reasons or []),
-        missing=list(match.missing or []),
+        score=explanation.score,
+        components=dict(explanation.components),
+        reasons=list(explanation.reasons),
+        missing=list(explanation.missing),
         eligible=explanation.eligible,
         blocking=[rule.detail for rule in explanation.rules if not rule.passed],
         initiative_interest_at=match.initiative_interest_at,
@@ -253,10 +258,13 @@ def _out(match: Match, initiative: Any, candidate: Any, explanation: m.Explanati
 
 
 async def read(session: AsyncSession, match_id: int, *, model: str | None, viewer: Identity | None = None) -> MatchOut:
+    """One match for its parties and the staff (401 anonymous, 404 for anyone else: an id tells
+    nobody who talks with whom); the engine's current view of the pair, nothing stored."""
+    access.signed_in(viewer)
     match, initiative, candidate = await _load(session, match_id)
+    if not access.is_party(viewer, initiative, match.candidate_kind, candidate):
+        raise NotFound(f"rapprochement {match_id} introuvable")
     explanation = await ranking.explain_pair(session, initiative, match.candidate_kind, candidate, model=model)
-    _refresh(match, explanation)
-    await session.flush()
     return _out(match, initiative, candidate, explanation, viewer)
 
 
@@ -268,19 +276,63 @@ async def move(session: AsyncSession, match_id: int, to: MatchTarget, side: Side
     match, initiative, candidate = await _load(session, match_id)
     side = access.acting_side(actor, initiative, match.candidate_kind, candidate, side)
     cooperation.check(match, to, side)
-    explanation = await ranking.explain_pair(session, initiative, match.candidate_kind, candidate, model=model)
-    if to != "declined" and not explanation.eligible:
-        failed = "; ".join(rule.detail for rule in explanation.rules if not rule.passed)
-        raise InvalidTransition(
-            f"ce rapprochement ne remplit plus les conditions ({failed}) : il peut seulement être décliné",
-            field="status",
-        )
+    explanation = await _checked_pair(session, initiative, match.candidate_kind, candidate, to, model)
     await _claim(session, match, to, side)
     _refresh(match, explanation)
     event = cooperation.transition(match, to, side)
     await session.flush()
     await notifications.match_moved(session, match, initiative, candidate, event)
     return _out(match, initiative, candidate, explanation, actor)
+
+
+def _raced() -> InvalidTransition:
+    return InvalidTransition("ce rapprochement vient d'être modifié par l'autre partie : relisez-le avant d'agir",
+                             field="status")
+
+
+async def _checked_pair(session: AsyncSession, initiative: Any, kind: str, candidate: Any, to: MatchTarget,
+                        model: str | None) -> m.Explanation:
+    """The engine's view of the pair; only a refusal goes on when the pair no longer qualifies."""
+    explanation = await ranking.explain_pair(session, initiative, kind, candidate, model=model)
+    if to != "declined" and not explanation.eligible:
+        failed = "; ".join(rule.detail for rule in explanation.rules if not rule.passed)
+        raise InvalidTransition(
+            f"ce rapprochement ne remplit plus les conditions ({failed}) : il peut seulement être décliné",
+            field="status",
+        )
+    return explanation
+
+
+async def act(session: AsyncSession, initiative_id: int, kind: CandidateKind, candidate_id: int, to: MatchTarget,
+              side: Side | None, *, actor: Identity | None, model: str | None) -> tuple[MatchOut, bool]:
+    """A party acts on a ranked pair: the stored match moves (as `move`), or, when nobody acted on
+    the pair yet, the match is created and moved at once. Returns the match and whether it was
+    created. Of two parties creating the same pair at the same moment, one wins, the other gets 409."""
+    access.signed_in(actor)
+    initiative = await published_one(session, "initiative", initiative_id)
+    candidate = await published_one(session, kind, candidate_id)
+    stored = await _stored_pair(session, initiative.id, kind, candidate.id)
+    if stored is not None:
+        return await move(session, stored.id, to, side, actor=actor, model=model), False
+    side = access.acting_side(actor, initiative, kind, candidate, side)
+    cooperation.check(Match(status="suggested"), to, side)
+    explanation = await _checked_pair(session, initiative, kind, candidate, to, model)
+    now = utcnow()
+    stmt = insert_for(session)(Match).values(
+        initiative_id=initiative.id, candidate_kind=kind, candidate_id=candidate.id, status="suggested",
+        score=explanation.score, components=dict(explanation.components), reasons=list(explanation.reasons),
+        missing=list(explanation.missing), created_at=now, updated_at=now,
+    )
+    with session.no_autoflush:
+        match_id = await session.scalar(stmt.on_conflict_do_nothing(index_elements=list(PAIR)).returning(Match.id))
+    if match_id is None:  # the other party created it since this request read the pair
+        raise _raced()
+    match = await session.get(Match, match_id)
+    assert match is not None
+    event = cooperation.transition(match, to, side)
+    await session.flush()
+    await notifications.match_moved(session, match, initiative, candidate, event)
+    return _out(match, initiative, candidate, explanation, actor), True
 
 
 async def _claim(session: AsyncSession, match: Match, to: MatchTarget, side: Side) -> None:
@@ -292,5 +344,4 @@ async def _claim(session: AsyncSession, match: Match, to: MatchTarget, side: Sid
         changed = await rows_changed(session, update(Match).where(Match.id == match.id, Match.status == match.status)
                                      .values(status=to).execution_options(synchronize_session=False))
     if not changed:
-        raise InvalidTransition(
-            "ce rapprochement vient d'être modifié par l'autre partie : relisez-le avant d'agir", field="status")
+        raise _raced()

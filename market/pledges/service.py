@@ -18,6 +18,8 @@ from typing import Any
 from sqlalchemy import ColumnElement, case, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from market import access
+from market.access import Identity
 from market.config import Settings
 from market.errors import Conflict, InvalidField, InvalidTransition, NotFound
 from market.listings import service as listings
@@ -120,7 +122,8 @@ def _started(pledge: Pledge, initiative: Initiative, settings: Settings, client_
 
 
 def receipt_url(settings: Settings, pledge: Pledge) -> str:
-    return f"{settings.public_url}/pledges/{pledge.id}/receipt?token={pledge.receipt_token}"
+    """The receipt's own unguessable address: its token, not the pledge id (ids are no secret)."""
+    return f"{settings.public_url}/receipts/{pledge.receipt_token}"
 
 
 async def load(session: AsyncSession, pledge_id: int) -> Pledge:
@@ -147,8 +150,20 @@ def to_out(pledge: Pledge) -> PledgeOut:
     )
 
 
-async def read(session: AsyncSession, pledge_id: int) -> PledgeOut:
-    return to_out(await load(session, pledge_id))
+async def read(session: AsyncSession, pledge_id: int, viewer: Identity | None = None,
+               token: str | None = None) -> PledgeOut:
+    """A pledge's state for the funder who holds its receipt token, and for the staff; 404 for anyone
+    else (a pledge id is not a secret: it tells nobody who gave what)."""
+    if access.staff_member(viewer):
+        return to_out(await load(session, pledge_id))
+    return to_out(await _with_token(session, pledge_id, token or ""))
+
+
+async def by_receipt_token(session: AsyncSession, token: str) -> Pledge:
+    pledge = await session.scalar(select(Pledge).where(Pledge.receipt_token == token))
+    if pledge is None:
+        raise NotFound("reçu introuvable")
+    return pledge
 
 
 def raised_sums() -> tuple[ColumnElement[Any], ColumnElement[Any]]:

@@ -2,9 +2,9 @@
 
 Territory codes overlap between levels (75 is both the department of Paris and the region
 Nouvelle-Aquitaine), so a code may carry its level as a prefix: `commune:75118`, `epci:200069052`,
-`department:90`, `region:27`. A bare code is read by its shape: 5 characters a commune (or else
-a postal code), 9 digits an EPCI, 2-3 characters a department and the region of that code
-when both exist.
+`department:90`, `region:27`, `postal:70400`. A bare code is read by its shape: 5 characters a
+postal code when communes have it (as the territory search reads it), else a commune's INSEE code;
+9 digits an EPCI; 2-3 characters a department and the region of that code when both exist.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from market.models import Commune, Department, Epci, Region
 from matching.text import simplify
 
 _PREFIXES = {"commune": "commune", "epci": "epci", "department": "department", "departement": "department",
-             "dep": "department", "region": "region", "reg": "region"}
+             "dep": "department", "region": "region", "reg": "region", "postal": "postal", "cp": "postal"}
 
 
 # How place names are abbreviated when typed: "st maur", "ste foy".
@@ -49,6 +49,7 @@ class TerritoryRef:
     """A resolved territory filter: one or more (level, code) pairs, or a set of communes."""
 
     parts: tuple[tuple[str, str], ...]
+    read_as: str = ""  # how the value was read: "postal:70400", "commune:94071", "department:75 region:75"
 
     def commune_condition(self) -> ColumnElement[bool]:
         conditions = []
@@ -169,10 +170,10 @@ async def resolve(session: AsyncSession, raw: str, field: str = "territory") -> 
         if level is None:
             raise InvalidField(f"niveau de territoire inconnu : « {prefix} »", field=field, source="query")
     candidates: list[tuple[str, str]]
+    if level == "postal" or (level is None and _BARE_COMMUNE.match(value)):
+        return await _commune_or_postal(session, raw, value, level, field)
     if level:
         candidates = [(level, value)]
-    elif _BARE_COMMUNE.match(value):
-        candidates = [("commune", value)]
     elif _BARE_EPCI.match(value):
         candidates = [("epci", value)]
     elif _BARE_DEPARTMENT_OR_REGION.match(value):
@@ -180,12 +181,22 @@ async def resolve(session: AsyncSession, raw: str, field: str = "territory") -> 
     else:
         raise InvalidField(f"code de territoire invalide : « {raw} »", field=field, source="query")
     found = tuple([c for c in candidates if await _exists(session, *c)])
-    if not found and not level and _BARE_COMMUNE.match(value):
-        postal = await _communes_by_postal_code(session, value)
-        found = tuple(("commune", code) for code in postal)
     if not found:
         raise InvalidField(f"territoire inconnu : « {raw} »", field=field, source="query")
-    return TerritoryRef(found)
+    return TerritoryRef(found, " ".join(f"{lvl}:{code}" for lvl, code in found))
+
+
+async def _commune_or_postal(session: AsyncSession, raw: str, value: str, level: str | None,
+                             field: str) -> TerritoryRef:
+    """A bare 5-character code is a postal code when communes have it, as the territory search reads
+    it (`70400` is Héricourt and its neighbours, not the village whose INSEE code is 70400), else an
+    INSEE code; `postal:` and `commune:` choose. `read_as` says which reading was taken."""
+    postal = await _communes_by_postal_code(session, value) if re.fullmatch(r"\d{5}", value) else []
+    if postal:
+        return TerritoryRef(tuple(("commune", code) for code in postal), f"postal:{value}")
+    if level is None and await _exists(session, "commune", value):
+        return TerritoryRef((("commune", value),), f"commune:{value}")
+    raise InvalidField(f"territoire inconnu : « {raw} »", field=field, source="query")
 
 
 async def _exists(session: AsyncSession, level: str, code: str) -> bool:
