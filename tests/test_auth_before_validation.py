@@ -23,6 +23,9 @@ OPEN_TO_ANYONE = {
     ("POST", "/api/auth/confirm"), ("POST", "/api/auth/confirm/resend"), ("POST", "/api/auth/password/forgot"),
     ("POST", "/api/auth/password/reset"), ("POST", "/api/initiatives/{listing_id:str}/pledges"),
     ("POST", "/api/pledges/{pledge_id:str}/payment"), ("POST", "/api/stripe/webhook"),
+    # alerts without an account, and the one-click links of the emails
+    ("POST", "/api/saved-searches"), ("POST", "/api/saved-searches/confirm"),
+    ("POST", "/api/listings/confirm-fresh"), ("POST", "/api/notifications/unsubscribe"),
 }
 BODIES: list[dict[str, Any]] = [
     {"content": b"", "headers": {}},

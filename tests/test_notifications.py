@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Iterator
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
@@ -47,9 +48,19 @@ def create(app: TestClient, resource: str, body: dict[str, Any], who: Person | N
     return response.json()
 
 
-def match_of(app: TestClient, initiative_id: int, provider_id: int) -> int:
+@dataclass
+class PairRef:
+    """A ranked pair: stored (with an id) once a party acts on it, reading stores nothing."""
+
+    initiative_id: int
+    provider_id: int
+    id: int | None = None
+
+
+def match_of(app: TestClient, initiative_id: int, provider_id: int) -> PairRef:
     page = app.get(f"/api/initiatives/{initiative_id}/matches", params={"kind": "support_provider"}).json()
-    return next(i["match_id"] for i in page["items"] if i["candidate"]["id"] == provider_id)
+    assert any(i["candidate"]["id"] == provider_id for i in page["items"])
+    return PairRef(initiative_id, provider_id)
 
 
 @pytest.fixture()
@@ -59,8 +70,15 @@ def pair(app: TestClient, sides: dict[str, Person]) -> dict[str, Any]:
     return {"initiative": ini, "provider": provider, "match_id": match_of(app, ini["id"], provider["id"])}
 
 
-def move(app: TestClient, match_id: int, status: str, who: Person) -> httpx.Response:
-    response = app.patch(f"/api/matches/{match_id}", json={"status": status}, headers=who.headers)
+def move(app: TestClient, ref: PairRef, status: str, who: Person) -> httpx.Response:
+    if ref.id is None:  # the first move stores the pair
+        body = {"initiative_id": ref.initiative_id, "candidate_kind": "support_provider",
+                "candidate_id": ref.provider_id, "status": status}
+        response = app.post("/api/matches", json=body, headers=who.headers)
+        assert response.status_code == 201, response.text
+        ref.id = response.json()["id"]
+        return response
+    response = app.patch(f"/api/matches/{ref.id}", json={"status": status}, headers=who.headers)
     assert response.status_code == 200, response.text
     return response
 
@@ -91,7 +109,7 @@ def test_interest_tells_the_other_party_by_email_and_in_its_inbox(
     [message] = mailbox.to(partner.email)
     assert message["Subject"] == "Intérêt manifesté : Incubateur ESS du Territoire de Belfort"
     text, html = parts(message)
-    link = f"https://bourse.test/mes-mises-en-relation#rapprochement-{pair['match_id']}"
+    link = f"https://bourse.test/mes-mises-en-relation#rapprochement-{pair['match_id'].id}"
     assert "« Épicerie solidaire des Résidences » a manifesté son intérêt" in text and link in text
     assert f'href="{link}"' in html and "« Épicerie solidaire des Résidences »" in html
     unsubscribe = message["List-Unsubscribe"]
@@ -101,7 +119,7 @@ def test_interest_tells_the_other_party_by_email_and_in_its_inbox(
 
     mine = notifications(app, partner)
     assert mine["unread"] == 1 and mine["items"][0]["kind"] == "interest"
-    assert mine["items"][0]["match_id"] == pair["match_id"] and mine["items"][0]["read_at"] is None
+    assert mine["items"][0]["match_id"] == pair["match_id"].id and mine["items"][0]["read_at"] is None
     assert notifications(app, leader) == {"items": [], "unread": 0}
 
     move(app, pair["match_id"], "in_discussion", partner)  # the partner accepts: the leader is told
@@ -215,7 +233,7 @@ def test_smtp_down_loses_nothing_and_keeps_the_move(database_url: str, admin: Pe
             match_id = match_of(app, ini["id"], provider["id"])
             move(app, match_id, "contacted", leader)
             assert send(down) == {"failed": 1}
-            assert app.get(f"/api/matches/{match_id}").json()["status"] == "contacted"
+            assert app.get(f"/api/matches/{match_id.id}").json()["status"] == "contacted"
         [(status, attempts, error)] = sql(database_url, "SELECT status, attempts, last_error FROM outbox_mails")
         assert (status, attempts, error) == ("pending", 1, "ConnectionRefusedError")
         up = suite_settings(database_url, smtp_host="127.0.0.1", smtp_port=smtp[1], public_url="https://bourse.test")
@@ -262,7 +280,7 @@ def test_the_inbox_page_shows_unread_counts(app: TestClient, mail_settings: Sett
     page = app.get("/mes-mises-en-relation", headers=sides["candidate"].headers)
     assert page.status_code == 200, page.text
     assert 'data-unread="1"' in page.text and "1 non lue" in page.text
-    assert f'id="rapprochement-{pair["match_id"]}"' in page.text and "1 nouveauté" in page.text
+    assert f'id="rapprochement-{pair["match_id"].id}"' in page.text and "1 nouveauté" in page.text
     assert "Résumé quotidien" in page.text or "résumé quotidien" in page.text
 
 

@@ -9,6 +9,7 @@ from litestar.params import Parameter
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.deps import parse_id, strict_body
+from api.guards import ANONYMOUS
 from api.identity import IdentityDep
 from market.config import Settings
 from market.notifications import freshness, searches
@@ -50,14 +51,14 @@ class NotificationController(Controller):
         await searches.delete(db_session, identity, parse_id(search_id, "alerte"))
 
 
-@post("/api/saved-searches", tags=["notifications"],
+@post("/api/saved-searches", opt=ANONYMOUS, tags=["notifications"],
       summary="Enregistrer une recherche : ses nouvelles annonces par email (immédiat, quotidien, hebdomadaire)")
 async def save_search(db_session: AsyncSession, settings: Settings, identity: IdentityDep, data: SavedSearchCreate,
                       body: bytes) -> SavedSearchOut:
     return await searches.create(db_session, settings, strict_body(body, SavedSearchCreate), identity)
 
 
-@post("/api/saved-searches/confirm", status_code=200, tags=["notifications"],
+@post("/api/saved-searches/confirm", status_code=200, opt=ANONYMOUS, tags=["notifications"],
       summary="Confirmer l'adresse d'une alerte (le lien signé de l'email)")
 async def confirm_search(db_session: AsyncSession, settings: Settings,
                          token: str = Parameter(max_length=200, description="le jeton signé du lien"),
@@ -69,14 +70,14 @@ class Done(msgspec.Struct):
     detail: str
 
 
-@post("/api/listings/confirm-fresh", status_code=200, tags=["notifications"],
+@post("/api/listings/confirm-fresh", status_code=200, opt=ANONYMOUS, tags=["notifications"],
       summary="Confirmer qu'une annonce est toujours d'actualité (le lien signé de l'email)")
 async def confirm_fresh(db_session: AsyncSession, settings: Settings,
                         token: str = Parameter(max_length=200, description="le jeton signé du lien")) -> Done:
     return Done(detail=await freshness.confirm(db_session, settings, token))
 
 
-@post("/api/notifications/unsubscribe", status_code=200, tags=["notifications"],
+@post("/api/notifications/unsubscribe", status_code=200, opt=ANONYMOUS, tags=["notifications"],
       summary="Désabonnement en un clic (le lien signé des emails)")
 async def unsubscribe(db_session: AsyncSession, settings: Settings,
                       token: str = Parameter(max_length=200, description="le jeton signé du lien")) -> Done:
