@@ -78,7 +78,8 @@ def _commune_row(c: dict[str, Any]) -> dict[str, Any]:
 @dataclass
 class DemoSummary:
     """What a demo load did: listings inserted, already there as seeded (left alone, their embedding
-    computed only if missing), and skipped because people changed or moderated them."""
+    computed only if missing), skipped because people changed or moderated them, and the vectors
+    computed (for the inserted ones and the untouched ones that had none)."""
 
     inserted: int = 0
     unchanged: int = 0
@@ -131,7 +132,7 @@ async def load_demo(session: AsyncSession, settings: Settings, data_dir: Path = 
         inserted.setdefault(spec.kind, []).append(await _insert_listing(session, spec, entry, settings))
         summary.inserted += 1
     if embedder is not None:
-        await _embed_inserted(session, inserted, embedder, progress)
+        summary.embedded += await _embed_inserted(session, inserted, embedder, progress)
     for spec, item in present:
         if await _changed_by_people(session, spec, item):
             summary.skipped += 1
@@ -174,14 +175,15 @@ async def _changed_by_people(session: AsyncSession, spec: KindSpec, item: Any) -
 
 
 async def _embed_inserted(session: AsyncSession, inserted: dict[str, list[Any]], embedder: Embedder,
-                          progress: bool) -> None:
+                          progress: bool) -> int:
     """The new listings' vectors, in batches (a batch costs little more than one text)."""
-    total = sum(len(items) for items in inserted.values())
+    total, computed = sum(len(items) for items in inserted.values()), 0
     with tqdm(total=total, desc="vecteurs des annonces", unit=" annonces", disable=not progress) as bar:
         for kind, items in inserted.items():
-            await embed_many(session, kind, items, embedder, on_batch=bar.update)
+            computed += await embed_many(session, kind, items, embedder, on_batch=bar.update)
             for item in items:
                 flag_modified(item, "updated_at")  # written as it is: a vector is no edit
+    return computed
 
 
 async def _insert_listing(session: AsyncSession, spec: KindSpec, entry: dict[str, Any],
