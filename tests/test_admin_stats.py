@@ -36,8 +36,10 @@ def test_figures_as_json_and_on_the_dashboard(client: TestClient, settings: Sett
     client.post(f"/api/initiatives/{rejected['id']}/moderation", json={"action": "archive"})
     ranked = client.get(f"/api/initiatives/{belfort['id']}/matches").json()["items"]
     assert len(ranked) == 1
-    moved = client.patch(f"/api/matches/{ranked[0]['match_id']}", json={"status": "contacted"}, headers=leader.headers)
-    assert moved.status_code == 200, moved.text
+    pair = {"initiative_id": belfort["id"], "candidate_kind": "support_provider",
+            "candidate_id": ranked[0]["candidate"]["id"], "status": "contacted"}
+    moved = client.post("/api/matches", json=pair, headers=leader.headers)  # acting stores the pair
+    assert moved.status_code == 201, moved.text
     run(_paid_pledge(settings, belfort["id"], 5_000, 1_000))
     run(_paid_pledge(settings, paris["id"], 2_500, 0))
 
