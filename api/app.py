@@ -47,6 +47,7 @@ from api.deps import provide_embedder, provide_payments, provide_pools, provide_
 from api.errors import database_unavailable
 from api.guards import credentials_first
 from api.identity import provide_identity
+from api.openapi import HonestJsonRenderPlugin
 from api.pages import PAGES, template_config
 from api.pages.accounts import account_pages
 from api.pages.errors import handle as handle_error
@@ -158,6 +159,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             description="API publique de la bourse aux initiatives de la transition écologique et sociale.",
             path="/schema",
             render_plugins=[
+                HonestJsonRenderPlugin(),
                 SwaggerRenderPlugin(
                     path="/",
                     js_url=f"{VENDOR}/swagger-ui-bundle.js",
