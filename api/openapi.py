@@ -13,6 +13,7 @@ from __future__ import annotations
 import copy
 from typing import Any
 
+import msgspec
 from litestar import Litestar, Request
 from litestar.handlers import HTTPRouteHandler
 from litestar.openapi.plugins import JsonRenderPlugin
@@ -21,6 +22,7 @@ from litestar.routes import HTTPRoute
 from api.controllers.listings import BROWSE_PARAMETERS
 from api.deps import MAX_ID
 from api.errors import PROBLEM, TITLES
+from api.pages.errors import JSON_PREFIXES
 from api.security import SESSION_STARTING
 from api.sessions import COOKIE
 from market.listings import kinds
@@ -113,7 +115,7 @@ def _statuses(method: str, path: str, operation: dict[str, Any], handler: HTTPRo
 def _security(method: str, handler: HTTPRouteHandler | None) -> list[dict[str, list[str]]] | None:
     if handler is None or handler.opt.get("anonymous") and "identity" not in handler.parsed_fn_signature.parameters:
         return None
-    session = {"session": [], "csrf": []} if method.upper() in UNSAFE else {"session": []}
+    session: dict[str, list[str]] = {"session": [], "csrf": []} if method.upper() in UNSAFE else {"session": []}
     anonymous: list[dict[str, list[str]]] = [{}] if method.upper() not in UNSAFE or handler.opt.get("anonymous") else []
     return [*anonymous, {"bearer": []}, session]
 
@@ -164,12 +166,31 @@ def _forbid_unknown_fields(document: dict[str, Any]) -> None:
         pending.extend(v for v in node.values() if isinstance(v, dict | list))
 
 
+def _body_types(handlers: dict[tuple[str, str], HTTPRouteHandler]) -> list[type[msgspec.Struct]]:
+    found = []
+    for handler in handlers.values():
+        data = handler.parsed_fn_signature.parameters.get("data")
+        kind = getattr(data, "annotation", None)
+        if isinstance(kind, type) and issubclass(kind, msgspec.Struct) and kind not in found:
+            found.append(kind)
+    return found
+
+
+def _body_constraints(document: dict[str, Any], handlers: dict[tuple[str, str], HTTPRouteHandler]) -> None:
+    """Litestar drops some msgspec Meta constraints (of list items, of optional numbers): the request bodies'
+    components are msgspec's own schemas, under the same names."""
+    schemas = document["components"]["schemas"]
+    _, components = msgspec.json.schema_components(_body_types(handlers), ref_template="#/components/schemas/{name}")
+    schemas.update(components)
+
+
 def honest(app: Litestar, generated: dict[str, Any]) -> dict[str, Any]:
     document = copy.deepcopy(generated)
     components = document.setdefault("components", {})
     components.setdefault("schemas", {})["Problem"] = PROBLEM_SCHEMA
     components["securitySchemes"] = SECURITY_SCHEMES
     problem = {PROBLEM: {"schema": {"$ref": "#/components/schemas/Problem"}}}
+    page = {"text/html": {"schema": {"type": "string"}}}  # outside the JSON prefixes, errors are pages
     handlers = _handlers(app)
     for path, item in document.get("paths", {}).items():
         for method, operation in item.items():
@@ -178,7 +199,8 @@ def honest(app: Litestar, generated: dict[str, Any]) -> dict[str, Any]:
             handler = handlers.get((method, path))
             responses = operation["responses"]
             for status in sorted(_statuses(method, path, operation, handler)):
-                responses[str(status)] = {"description": f"{TITLES[status]} — {WHY[status]}", "content": problem}
+                responses[str(status)] = {"description": f"{TITLES[status]} — {WHY[status]}",
+                                          "content": problem if path.startswith(JSON_PREFIXES) else page}
             security = _security(method, handler)
             if security is not None:
                 operation["security"] = security
@@ -188,5 +210,6 @@ def honest(app: Litestar, generated: dict[str, Any]) -> dict[str, Any]:
                 for status, response in responses.items():
                     if status.startswith("2"):
                         response["content"] = {media: {"schema": schema} for media, schema in EXPORT_TYPES.items()}
+    _body_constraints(document, handlers)
     _forbid_unknown_fields(document)
     return document
