@@ -1,9 +1,9 @@
 """Where the served OpenAPI document and the answers disagree, known and explained.
 
 Each entry excuses one kind of schemathesis failure for some statuses (and operations), with the reason
-and what would fix it. The document belongs to api/app.py's OpenAPI config (issue 12 makes it honest:
-error statuses, problem+json, security schemes): as it lands, entries stop matching and the run
-prints them as unused, to be deleted. A 5xx is never excused, and neither is a 2xx body that breaks
+and what would fix it. The document is api/openapi.py's (issue 12 made it honest: error statuses,
+problem+json, security schemes, export media types); an entry that stops matching is printed as
+unused, to be deleted. A 5xx is never excused, and neither is a 2xx body that breaks
 its documented schema."""
 
 from __future__ import annotations
