@@ -16,7 +16,7 @@ from typing import Any
 import msgspec
 from litestar import Litestar, Request
 from litestar.handlers import HTTPRouteHandler
-from litestar.openapi.plugins import JsonRenderPlugin
+from litestar.openapi.plugins import JsonRenderPlugin, SwaggerRenderPlugin
 from litestar.routes import HTTPRoute
 
 from api.controllers.listings import BROWSE_PARAMETERS
@@ -72,17 +72,26 @@ SECURITY_SCHEMES = {
 }
 
 
-class HonestJsonRenderPlugin(JsonRenderPlugin):
-    """Serves /schema/openapi.json (the Swagger UI reads it too) once made honest."""
+def served(request: Request[Any, Any, Any], generated: dict[str, Any]) -> dict[str, Any]:
+    """The honest document, made once per app (kept in its state)."""
+    document = request.app.state.get("openapi_document")
+    if document is None:
+        document = request.app.state["openapi_document"] = honest(request.app, generated)
+    return document
 
-    def __init__(self) -> None:
-        super().__init__()
-        self._document: dict[str, Any] | None = None
+
+class HonestJsonRenderPlugin(JsonRenderPlugin):
+    """Serves /schema/openapi.json, made honest."""
 
     def render(self, request: Request[Any, Any, Any], openapi_schema: dict[str, Any]) -> bytes:
-        if self._document is None:
-            self._document = honest(request.app, openapi_schema)
-        return self.render_json(request, self._document)
+        return super().render(request, served(request, openapi_schema))
+
+
+class HonestSwaggerRenderPlugin(SwaggerRenderPlugin):
+    """The Swagger UI page at /schema embeds the document: the honest one too."""
+
+    def render(self, request: Request[Any, Any, Any], openapi_schema: dict[str, Any]) -> bytes:
+        return super().render(request, served(request, openapi_schema))
 
 
 def _handlers(app: Litestar) -> dict[tuple[str, str], HTTPRouteHandler]:
@@ -113,7 +122,10 @@ def _statuses(method: str, path: str, operation: dict[str, Any], handler: HTTPRo
 
 
 def _security(method: str, handler: HTTPRouteHandler | None) -> list[dict[str, list[str]]] | None:
-    if handler is None or handler.opt.get("anonymous") and "identity" not in handler.parsed_fn_signature.parameters:
+    if handler is None:
+        return None
+    identified = "identity" in handler.parsed_fn_signature.parameters
+    if not identified and (handler.opt.get("anonymous") or method.upper() not in UNSAFE):
         return None
     session: dict[str, list[str]] = {"session": [], "csrf": []} if method.upper() in UNSAFE else {"session": []}
     anonymous: list[dict[str, list[str]]] = [{}] if method.upper() not in UNSAFE or handler.opt.get("anonymous") else []

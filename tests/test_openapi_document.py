@@ -75,3 +75,9 @@ def _refs(node: Any) -> list[str]:
     if isinstance(node, list):
         return [r for v in node for r in _refs(v)]
     return []
+
+
+def test_the_swagger_page_shows_the_same_document(client: TestClient) -> None:
+    page = client.get("/schema")
+    assert page.status_code == 200
+    assert "application/problem+json" in page.text and "X-CSRFToken" in page.text
