@@ -16,7 +16,6 @@ from litestar.logging import LoggingConfig
 from litestar.middleware import DefineMiddleware
 from litestar.middleware.session import SessionMiddleware
 from litestar.openapi import OpenAPIConfig
-from litestar.openapi.plugins import SwaggerRenderPlugin
 from litestar.static_files import create_static_files_router
 
 from admin.routes import ROUTES as ADMIN_ROUTES
@@ -47,6 +46,7 @@ from api.deps import provide_embedder, provide_payments, provide_pools, provide_
 from api.errors import database_unavailable
 from api.guards import credentials_first
 from api.identity import provide_identity
+from api.openapi import HonestJsonRenderPlugin, HonestSwaggerRenderPlugin
 from api.pages import PAGES, template_config
 from api.pages.accounts import account_pages
 from api.pages.errors import handle as handle_error
@@ -158,7 +158,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
             description="API publique de la bourse aux initiatives de la transition écologique et sociale.",
             path="/schema",
             render_plugins=[
-                SwaggerRenderPlugin(
+                HonestJsonRenderPlugin(),
+                HonestSwaggerRenderPlugin(
                     path="/",
                     js_url=f"{VENDOR}/swagger-ui-bundle.js",
                     css_url=f"{VENDOR}/swagger-ui.css",
