@@ -13,6 +13,7 @@ from market import access
 from market.access import Identity
 from market.listings import kinds
 from market.models import Account, ModerationAction
+from market.moderation.service import log_filters
 
 PAGE_SIZE = 50
 
@@ -39,13 +40,9 @@ def like(text: str) -> str:
 async def search(session: AsyncSession, actor: Identity | None, *, q: str = "", action: str = "", kind: str = "",
                  listing_id: int | None = None, moderator: str = "", page: int = 1) -> Found:
     access.staff(actor)
-    conditions: list[Any] = []
+    conditions: list[Any] = log_filters(kind, listing_id, None)
     if action:
         conditions.append(ModerationAction.action == action)
-    if kind:
-        conditions.append(ModerationAction.listing_kind == kind)
-    if listing_id:
-        conditions.append(ModerationAction.listing_id == listing_id)
     if moderator:
         conditions.append(ModerationAction.actor_id.in_(
             select(Account.id).where(func.lower(Account.email).like(like(moderator), escape="\\"))))

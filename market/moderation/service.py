@@ -68,7 +68,8 @@ async def queue(session: AsyncSession, actor: Identity | None, kind: str | None)
     return Queue(items=[queue_item(k, row, len(open_ones)) for k, row, open_ones in found])
 
 
-def _filters(kind: str | None, listing_id: int | None, actor_id: int | None) -> list[Any]:
+def log_filters(kind: str | None, listing_id: int | None, actor_id: int | None) -> list[Any]:
+    """Conditions on the moderation log: a kind, a listing, an actor (each when given)."""
     conditions = []
     if kind:
         conditions.append(ModerationAction.listing_kind == kind)
@@ -84,7 +85,7 @@ async def log(session: AsyncSession, actor: Identity | None, *, kind: str | None
               page_size: int = 50) -> ModerationLog:
     """The moderation log, newest first (moderators and admins)."""
     access.staff(actor)
-    conditions = _filters(kind, listing_id, actor_id)
+    conditions = log_filters(kind, listing_id, actor_id)
     total = await session.scalar(select(func.count()).select_from(ModerationAction).where(*conditions))
     rows = await session.scalars(select(ModerationAction).where(*conditions)
                                  .order_by(ModerationAction.at.desc(), ModerationAction.id.desc())
@@ -97,7 +98,7 @@ async def history(session: AsyncSession, spec: KindSpec, listing_id: int, viewer
     """One listing's actions, for its organisation's members (who see why it was refused, not which
     moderator acted) and the staff."""
     item = await listings.load_managed(session, spec, listing_id, viewer)
-    rows = await session.scalars(select(ModerationAction).where(*_filters(spec.kind, item.id, None))
+    rows = await session.scalars(select(ModerationAction).where(*log_filters(spec.kind, item.id, None))
                                  .order_by(ModerationAction.id))
     show_actor = access.staff_member(viewer)
     return [action_out(row, show_actor=show_actor) for row in rows]
