@@ -132,7 +132,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         plugins=[SQLAlchemyPlugin(config=db_config)],
         middleware=[csrf_middleware(settings), DefineMiddleware(SessionMiddleware, backend=sessions)],
         before_request=guard_request,
-        guards=[credentials_first],
+        guards=[credentials_first(db_config)],
         before_send=[security_headers(settings)],
         stores={
             "rate_limit": SQLAlchemyStore(db_config, model=StoreItem, namespace="rate_limit"),

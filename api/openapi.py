@@ -22,6 +22,7 @@ from litestar.routes import HTTPRoute
 from api.controllers.listings import BROWSE_PARAMETERS
 from api.deps import MAX_ID
 from api.errors import PROBLEM, TITLES
+from api.guards import needs_account
 from api.pages.errors import JSON_PREFIXES
 from api.security import SESSION_STARTING
 from api.sessions import COOKIE
@@ -128,7 +129,8 @@ def _security(method: str, handler: HTTPRouteHandler | None) -> list[dict[str, l
     if not identified and (handler.opt.get("anonymous") or method.upper() not in UNSAFE):
         return None
     session: dict[str, list[str]] = {"session": [], "csrf": []} if method.upper() in UNSAFE else {"session": []}
-    anonymous: list[dict[str, list[str]]] = [{}] if method.upper() not in UNSAFE or handler.opt.get("anonymous") else []
+    open_to_all = not needs_account(method.upper(), handler)
+    anonymous: list[dict[str, list[str]]] = [{}] if open_to_all else []
     return [*anonymous, {"bearer": []}, session]
 
 

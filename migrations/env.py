@@ -21,9 +21,9 @@ target_metadata = Base.metadata
 
 def include_object(obj, name, type_, reflected, compare_to) -> bool:
     """Search structures are made by hand in the migrations, per dialect: leave them out of autogenerate."""
-    if type_ == "column" and name == "search_vector":
+    if type_ == "column" and name in ("search_vector", "search_words"):
         return False
-    if type_ == "index" and name and name.endswith("_search_vector"):
+    if type_ == "index" and name and name.endswith(("_search_vector", "_search_words")):
         return False
     return not (type_ == "table" and name and name.startswith("listing_fts"))
 

@@ -13,6 +13,7 @@ from litestar import Litestar
 from litestar.testing import TestClient
 
 from api.app import create_app
+from api.openapi import honest
 from market.config import Settings
 from tests.browser import as_browser, csrf, login
 from tests.helpers import assert_problem
@@ -74,3 +75,36 @@ def test_a_signed_in_caller_still_gets_the_validation_errors(client: TestClient,
         assert login(client, leader.email or "").status_code == 200
         response = client.post("/api/initiatives", json=[], headers=csrf(client))
         assert_problem(response, 400, None, with_extra=False)
+
+
+@pytest.mark.parametrize("header", ["Bearer not-a-token", "Bearer bam_" + "0" * 40])
+def test_an_unknown_bearer_token_is_401_before_the_body_is_read(client: TestClient, header: str) -> None:
+    with anonymously(client):
+        for body in BODIES:
+            response = client.post("/api/initiatives", headers={"Authorization": header, **body.get("headers", {})},
+                                   **{k: v for k, v in body.items() if k != "headers"})
+            assert response.status_code == 401, (body, response.text)
+            assert_problem(response, 401, "Authorization", with_extra=False)
+
+
+def reads_needing_an_account(app: Litestar) -> list[str]:
+    document = honest(app, app.openapi_schema.to_schema())
+    return sorted(path for path, item in document["paths"].items()
+                  if "get" in item and "security" in item["get"] and {} not in item["get"]["security"])
+
+
+ACCOUNT_READS = reads_needing_an_account(create_app(Settings(database_url="sqlite+aiosqlite:///:memory:")))
+
+
+def test_the_document_lists_no_anonymous_option_for_my_account() -> None:
+    assert {"/api/me", "/api/me/export", "/api/me/notifications", "/api/moderation/queue",
+            "/api/admin/stats", "/api/matches/{match_id}", "/api/me/saved-searches"} <= set(ACCOUNT_READS)
+
+
+@pytest.mark.parametrize("path", ACCOUNT_READS)
+def test_a_read_documented_as_needing_an_account_is_401_anonymously(client: TestClient, path: str) -> None:
+    with anonymously(client):
+        for value in PATH_VALUES:
+            response = client.get(re.sub(r"\{[^}]+\}", value, path))
+            assert response.status_code == 401, (path, value, response.text)
+            assert_problem(response, 401, None, with_extra=False)

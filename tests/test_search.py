@@ -54,3 +54,20 @@ def test_search_reaches_every_kind_and_follows_updates(client: TestClient) -> No
     client.patch(f"/api/volunteer-offers/{offer['id']}", json={"skills": ["graphisme"]})
     assert titles(client, "volunteer-offers", "photovoltaique") == []
     assert titles(client, "volunteer-offers", "graphisme") == ["Tenue de comptabilité pour associations"]
+
+
+def test_a_short_stem_is_matched_on_the_word_itself(client: TestClient) -> None:
+    """"aide" and "aidants" share the Snowball stem « aid », "café" and "cafard" « caf »: a stem that
+    short joins unrelated words, so the word is matched on its own letters."""
+    client.post("/api/initiatives", json=initiative(
+        title="Répit pour les aidants", description="Un relais pour les aidants familiaux."))
+    client.post("/api/initiatives", json=initiative(
+        title="Aide aux devoirs", description="Des bénévoles aident les enfants du quartier."))
+    client.post("/api/initiatives", json=initiative(
+        title="Café associatif", description="Un lieu convivial contre le cafard de l'hiver."))
+    assert titles(client, "initiatives", "aide") == ["Aide aux devoirs"]
+    assert titles(client, "initiatives", "aides") == ["Aide aux devoirs"]
+    assert titles(client, "initiatives", "aidants") == ["Répit pour les aidants"]
+    assert titles(client, "initiatives", "cafés") == ["Café associatif"]
+    assert titles(client, "initiatives", "associatif café") == ["Café associatif"]  # a stem and a word at once
+    assert titles(client, "initiatives", "aide devoir") == ["Aide aux devoirs"]

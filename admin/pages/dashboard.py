@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from admin.pages.common import KIND_NAMES, render
 from admin.services import charts, stats
 from api.deps import EmbedderDep
+from api.guards import ACCOUNT
 from api.identity import IdentityDep
 from market.access import Identity
 from market.matches.pools import CandidatePools
@@ -51,7 +52,8 @@ async def dashboard(request: Request[Any, Any, Any], db_session: AsyncSession, s
                   maturities=LABELS["maturity"], values={"maturite": maturity}, errors=errors)
 
 
-@get("/api/admin/stats", summary="Chiffres du back office (modérateurs et administrateurs)", tags=["back office"])
+@get("/api/admin/stats", opt=ACCOUNT, tags=["back office"],
+     summary="Chiffres du back office (modérateurs et administrateurs)")
 async def stats_json(db_session: AsyncSession, identity: IdentityDep, pools: CandidatePools,
                      embedder: EmbedderDep) -> stats.Stats:
     return await stats.figures(db_session, identity, pools, model_id(embedder))

@@ -14,7 +14,7 @@ from litestar.utils.scope.state import ScopeState
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from api.deps import parse_id, strict_body
-from api.guards import ANONYMOUS
+from api.guards import ACCOUNT, ANONYMOUS
 from api.identity import IdentityDep
 from api.security import CSRF_HEADER
 from api.sessions import COOKIE, sign_in, sign_out
@@ -148,6 +148,7 @@ class AuthController(Controller):
 
 class MeController(Controller):
     path = "/api/me"
+    opt = ACCOUNT
     tags = ["comptes"]
 
     @get("/", summary="Mon compte, mes rôles et mes organisations")
@@ -247,6 +248,7 @@ class OrganisationController(Controller):
 
 class InvitationController(Controller):
     path = "/api/me"
+    opt = ACCOUNT
     tags = ["organisations"]
 
     @get("/invitations", summary="Mes invitations en attente (à mon adresse confirmée)")

@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.deps import EmbedderDep, parse_id, strict_body
 from api.export import csv_chunks, geojson_chunks
+from api.guards import ACCOUNT
 from api.identity import IdentityDep
 from market.access import signed_in, staff
 from market.config import Settings
@@ -109,7 +110,8 @@ def listing_controller(spec: KindSpec) -> type[Controller]:
             return ReportOut(id=row.id, listing_kind=row.listing_kind, listing_id=row.listing_id, reason=row.reason,
                              created_at=row.created_at)
 
-        @get("/{listing_id:str}/moderation", summary=f"Historique de modération ({spec.label}) : pour son organisation")
+        @get("/{listing_id:str}/moderation", opt=ACCOUNT,
+             summary=f"Historique de modération ({spec.label}) : pour son organisation")
         async def history(self, db_session: AsyncSession, identity: IdentityDep,
                           listing_id: str) -> list[ModerationActionOut]:
             return await review.history(db_session, spec, parse_id(listing_id, spec.label), identity)

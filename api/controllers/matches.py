@@ -13,6 +13,7 @@ from litestar.params import Parameter
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.deps import MAX_ID, EmbedderDep, parse_id, strict_body
+from api.guards import ACCOUNT
 from api.identity import IdentityDep
 from market.access import signed_in
 from market.config import Settings
@@ -67,7 +68,7 @@ def candidate_matches(spec: KindSpec) -> HTTPRouteHandler:
     return handler
 
 
-@get("/api/matches/{match_id:str}", summary="Un rapprochement, tel que les deux parties le voient")
+@get("/api/matches/{match_id:str}", opt=ACCOUNT, summary="Un rapprochement, tel que les deux parties le voient")
 async def read_match(db_session: AsyncSession, embedder: EmbedderDep, identity: IdentityDep, match_id: str) -> MatchOut:
     return await matches.read(db_session, parse_id(match_id, "rapprochement"), model=model_id(embedder),
                               viewer=identity)

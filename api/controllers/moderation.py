@@ -9,6 +9,7 @@ from litestar import Controller, get
 from litestar.params import Parameter
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from api.guards import ACCOUNT
 from api.identity import IdentityDep
 from market.moderation import service as review
 from market.moderation.schemas import ModerationLog, Queue
@@ -21,6 +22,7 @@ Id = Annotated[int, Parameter(ge=1, le=2**31 - 1)]
 
 class ModerationController(Controller):
     path = "/api/moderation"
+    opt = ACCOUNT
     tags = ["modération"]
 
     @get("/queue", summary="Annonces en attente de modération, les plus anciennes d'abord")

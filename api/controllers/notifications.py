@@ -9,7 +9,7 @@ from litestar.params import Parameter
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.deps import parse_id, strict_body
-from api.guards import ANONYMOUS
+from api.guards import ACCOUNT, ANONYMOUS
 from api.identity import IdentityDep
 from market.config import Settings
 from market.notifications import freshness, searches
@@ -20,6 +20,7 @@ from market.notifications.search_schemas import SavedSearchCreate, SavedSearchOu
 
 class NotificationController(Controller):
     path = "/api/me"
+    opt = ACCOUNT
     tags = ["notifications"]
 
     @get("/notifications", summary="Mes notifications (les 50 dernières) et combien sont non lues")
