@@ -192,7 +192,7 @@ def test_a_party_with_no_member_is_told_through_its_contact_address(
     [message] = mailbox.to(PROVIDER_CONTACT["email"])
     text, _ = parts(message)
     assert f"https://bourse.test/accompagnement/{provider['id']}" in text
-    assert "https://bourse.test/inscription" in text and "revendiquer" in text
+    assert f"https://bourse.test/revendiquer/accompagnement/{provider['id']}" in text  # tests/test_claims.py
     assert message["List-Unsubscribe"].startswith("<https://bourse.test/notifications/desabonnement?token=email:")
     assert sql(mail_settings.database_url, "SELECT count(*) FROM notifications")[0][0] == 0
 

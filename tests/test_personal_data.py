@@ -11,7 +11,7 @@ from market.config import Settings
 from tests.browser import SESSION, browser, csrf, login, without_cookies
 from tests.factories import initiative
 from tests.helpers import sql
-from tests.people import make_person
+from tests.people import anonymously, make_person
 
 EMAIL = "dominique.donatrice@example.org"
 
@@ -97,3 +97,26 @@ def test_an_erased_moderator_leaves_the_log_without_a_name(client: TestClient, s
     log = client.get("/api/moderation/actions", params={"listing_id": ini["id"]}).json()["items"]
     assert log[0]["action"] == "archive" and log[0]["actor_id"] == moderator.account_id
     assert sql(settings.database_url, "SELECT email FROM accounts WHERE id = :a", a=moderator.account_id) == [(None,)]
+
+
+def test_saved_searches_and_email_choices_are_exported_then_erased(client: TestClient, settings: Settings) -> None:
+    person = make_person(settings, "funder", email=EMAIL)
+    search = {"kind": "initiative", "territory": "90", "theme": "food", "frequency": "daily"}
+    assert client.post("/api/saved-searches", json=search, headers=person.headers).status_code == 201
+    with anonymously(client):  # made without an account, from the same address, and from another one
+        made = client.post("/api/saved-searches", json={**search, "email": EMAIL.upper(), "frequency": "weekly"})
+        assert made.status_code == 201, made.text
+        client.post("/api/saved-searches", json={**search, "email": "someone.else@example.org"})
+    assert client.put("/api/me/notification-preferences", json={"interest": "daily"},
+                      headers=person.headers).status_code == 200
+    data = client.get("/api/me/export", headers=person.headers).json()
+    assert sorted(s["frequency"] for s in data["saved_searches"]) == ["daily", "weekly"]
+    assert data["notification_preferences"] == {"interest": "daily"} and data["notifications"] == []
+    sql(settings.database_url, "INSERT INTO outbox_mails (to_address, template, context, status, attempts, "
+        "created_at) VALUES (:e, 'digest', '{}', 'pending', 0, CURRENT_TIMESTAMP)", e=EMAIL)
+
+    assert client.delete("/api/me", headers=person.headers).status_code == 204
+    assert sql(settings.database_url, "SELECT email FROM saved_searches") == [("someone.else@example.org",)]
+    assert sql(settings.database_url, "SELECT count(*) FROM notification_preferences")[0][0] == 0
+    assert sql(settings.database_url, "SELECT count(*) FROM outbox_mails WHERE lower(to_address) = :e",
+               e=EMAIL)[0][0] == 0

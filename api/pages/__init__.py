@@ -11,6 +11,7 @@ from litestar.template.config import TemplateConfig
 from api.pages import (
     account_settings,
     accounts,
+    claims,
     editing,
     home,
     listings,
@@ -50,6 +51,7 @@ PAGES = [
     pledges.pledge,
     pledges.pay_in_test_mode,
     maps.outlines,
+    *claims.CLAIM_PAGES,
 ]
 
 

@@ -6,8 +6,9 @@ erasure for rows written since); an address typed at registration links nothing.
 counts while it still holds that address (a listing whose contact was changed is no longer theirs).
 
 Erasure keeps the account row as a tombstone (id and dates: the moderation log still points at
-it) and empties every personal field; memberships, sessions, API tokens, links and the invitations
-to the (confirmed) address are deleted; linked pledges stay for accounting, anonymised (email, name
+it) and empties every personal field; memberships, sessions, API tokens, links, notifications and
+email choices, saved searches, the emails still waiting in the outbox and the invitations to the
+(confirmed) address are deleted; linked pledges stay for accounting, anonymised (email, name
 and message removed, amounts kept); the organisation's listings stay, with the person's contact
 details removed where they were the linked contact.
 """
@@ -34,6 +35,8 @@ from market.models import (
     Pledge,
     utcnow,
 )
+from market.notifications import preferences
+from market.notifications.models import Notification, NotificationPreference, OutboxMail, SavedSearch
 
 PLEDGE = "pledge"
 
@@ -86,6 +89,21 @@ async def my_pledges(session: AsyncSession, identity: Identity | None) -> list[P
     return await _linked_pledges(session, account.id)
 
 
+def _saved_searches(account: Account) -> Any:
+    """The account's saved searches, and those made without an account from its confirmed address."""
+    mine = SavedSearch.account_id == account.id
+    if account.email_verified_at is not None and account.email:
+        mine = mine | (func.lower(SavedSearch.email) == account.email)
+    return mine
+
+
+def _subscribers(account: Account) -> list[str]:
+    found = [preferences.of_account(account.id)]
+    if account.email_verified_at is not None and account.email:
+        found.append(preferences.of_address(account.email))
+    return found
+
+
 async def gather(session: AsyncSession, identity: Identity | None) -> dict[str, Any]:
     identity = signed_in(identity)
     account = await _live(session, identity.account_id)
@@ -105,7 +123,14 @@ async def gather(session: AsyncSession, identity: Identity | None) -> dict[str, 
         contacts += [(spec.kind, row) for row in rows.unique()]
     invitations = await session.scalars(select(Invitation).where(Invitation.email == account.email)
                                         .order_by(Invitation.id))
-    return {"generated_at": now, "account": account, "identity": identity, "sessions": sessions or 0,
+    searches = await session.scalars(select(SavedSearch).where(_saved_searches(account)).order_by(SavedSearch.id))
+    notifications = await session.scalars(select(Notification).where(Notification.account_id == account.id)
+                                          .order_by(Notification.id))
+    choices = await session.scalars(select(NotificationPreference).where(
+        NotificationPreference.subscriber.in_(_subscribers(account))).order_by(NotificationPreference.kind))
+    return {"saved_searches": list(searches), "notifications": list(notifications),
+            "notification_preferences": list(choices), "generated_at": now, "account": account,
+            "identity": identity, "sessions": sessions or 0,
             "tokens": list(tokens), "pledges": list(pledges), "actions": list(actions), "contacts": contacts,
             "invitations": list(invitations)}
 
@@ -131,6 +156,13 @@ async def erase(session: AsyncSession, identity: Identity | None) -> None:
     await session.execute(delete(ApiToken).where(ApiToken.account_id == account.id))
     await session.execute(delete(Membership).where(Membership.account_id == account.id))
     await session.execute(delete(PersonalLink).where(PersonalLink.account_id == account.id))  # they hold the address
+    await session.execute(delete(SavedSearch).where(_saved_searches(account)))
+    await session.execute(delete(Notification).where(Notification.account_id == account.id))
+    await session.execute(delete(NotificationPreference).where(
+        NotificationPreference.subscriber.in_(_subscribers(account))))
+    if account.email:  # an email not yet sent would carry the address (and what it says) after the erasure
+        await session.execute(delete(OutboxMail).where(func.lower(OutboxMail.to_address) == account.email,
+                                                       OutboxMail.status == "pending"))
     if account.email_verified_at is not None:  # invitations to the address, once it is proven theirs
         await session.execute(delete(Invitation).where(Invitation.email == account.email))
     account.email = account.password_hash = account.display_name = account.platform_role = None

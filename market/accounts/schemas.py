@@ -8,6 +8,8 @@ from typing import Annotated, Literal
 from msgspec import Meta
 
 from market.moderation.schemas import ModerationActionOut
+from market.notifications.schemas import NotificationOut
+from market.notifications.search_schemas import SavedSearchOut
 from market.schemas import Body, Email, Name, OrganisationRef, Out, Siren
 from market.vocabulary import ListingKind, MemberRole, OrganisationKind, PlatformRole
 
@@ -219,3 +221,6 @@ class Export(Out):
     listing_contacts: list[ExportedContact]
     moderation_actions: list[ModerationActionOut]
     invitations: list[InvitationOut] = []  # to my address, answered or not
+    saved_searches: list[SavedSearchOut] = []  # mine, and those made from my confirmed address
+    notifications: list[NotificationOut] = []
+    notification_preferences: dict[str, str] = {}  # kind of event -> immediate | daily | none, as I chose

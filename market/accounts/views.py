@@ -21,6 +21,8 @@ from market.accounts.schemas import (
 from market.listings.views import organisation_ref
 from market.models import Account, ApiToken, Invitation, Membership, Organisation, Pledge
 from market.moderation.views import action_out
+from market.notifications import searches
+from market.notifications.service import notification_out
 
 
 def account_out(account: Account) -> AccountOut:
@@ -89,4 +91,7 @@ def export_out(data: dict[str, Any]) -> Export:
                           for kind, row in data["contacts"]],
         moderation_actions=[action_out(a) for a in data["actions"]],
         invitations=[invitation_out(i) for i in data["invitations"]],
+        saved_searches=[searches.out(s) for s in data["saved_searches"]],
+        notifications=[notification_out(n) for n in data["notifications"]],
+        notification_preferences={p.kind: p.mode for p in data["notification_preferences"]},
     )

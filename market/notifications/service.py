@@ -21,6 +21,11 @@ from market.notifications.schemas import NotificationOut, NotificationPage, Pref
 LATEST = 50
 
 
+
+def notification_out(n: Notification) -> NotificationOut:
+    return NotificationOut(id=n.id, kind=n.kind, match_id=n.match_id, text=n.text, link=n.link,  # type: ignore[arg-type]
+                           created_at=n.created_at, read_at=n.read_at)
+
 async def unread_count(session: AsyncSession, account_id: int) -> int:
     return int(await session.scalar(select(func.count()).select_from(Notification).where(
         Notification.account_id == account_id, Notification.read_at.is_(None))) or 0)
@@ -30,8 +35,7 @@ async def latest(session: AsyncSession, viewer: Identity | None) -> Notification
     viewer = signed_in(viewer)
     rows = await session.scalars(select(Notification).where(Notification.account_id == viewer.account_id)
                                  .order_by(Notification.id.desc()).limit(LATEST))
-    items = [NotificationOut(id=n.id, kind=n.kind, match_id=n.match_id, text=n.text, link=n.link,  # type: ignore[arg-type]
-                             created_at=n.created_at, read_at=n.read_at) for n in rows]
+    items = [notification_out(n) for n in rows]
     return NotificationPage(items=items, unread=await unread_count(session, viewer.account_id))
 
 
