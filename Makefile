@@ -52,8 +52,11 @@ seed: migrate
 run: seed
 	$(BIN)/uvicorn --factory api.app:create_app --host $${HOST:-127.0.0.1} --port $${PORT:-8000}
 
+# The suite, then the bounded schemathesis pass on the embedded SQLite (`make test-reliability` runs
+# it on PostgreSQL with the fault tests).
 test: install browser
 	$(BIN)/python -m pytest -q
+	RELIABILITY_ON_SQLITE=1 DATABASE_URL= $(BIN)/python -m pytest -q -p no:cacheprovider tests/reliability/test_schemathesis.py
 
 # Schemathesis, database faults, bad input at scale and the earlier security checks, on PostgreSQL
 # (RELIABILITY.md). DATABASE_URL names a throw-away database: its public schema is dropped.
