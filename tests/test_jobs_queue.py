@@ -23,8 +23,9 @@ from procrastinate import periodic
 from market import cli
 from market.config import ROOT, Settings
 from market.db import session_factory
+from market.errors import DomainError
 from market.jobs import tasks
-from market.jobs.queue import connected
+from market.jobs.queue import connected, conninfo
 from market.jobs.worker import run_worker
 from market.notifications import outbox
 from tests.conftest import _wipe, suite_settings
@@ -226,3 +227,10 @@ def test_the_worker_command_on_sqlite_says_the_app_does_the_work(
     monkeypatch.setenv("DATABASE_URL", f"sqlite+aiosqlite:///{tmp_path / 'bourse.sqlite3'}")
     assert cli.main(["worker", "--concurrency", "2"]) == 2
     assert "l'application fait elle-même ces travaux" in capsys.readouterr().err
+
+
+def test_the_queue_connects_with_the_services_database_url() -> None:
+    assert conninfo("postgresql+asyncpg://bourse:p%40ss@db:5433/bourse?ssl=require") == \
+        "postgresql://bourse:p%40ss@db:5433/bourse?sslmode=require"
+    with pytest.raises(DomainError, match="demande PostgreSQL"):
+        conninfo("sqlite+aiosqlite:///var/bourse.sqlite3")

@@ -20,12 +20,16 @@ app = procrastinate.App(connector=procrastinate.PsycopgConnector(), import_paths
 
 
 def conninfo(database_url: str) -> str:
-    """The libpq URI of the SQLAlchemy URL (postgresql+asyncpg://... -> postgresql://...)."""
+    """The libpq URI of the SQLAlchemy URL (postgresql+asyncpg://... -> postgresql://...); asyncpg's
+    `ssl=require` is libpq's `sslmode=require` (the values are the same words)."""
     url = make_url(database_url)
     if url.get_backend_name() != "postgresql":
         raise DomainError("la file de travaux demande PostgreSQL ; sur SQLite, l'application fait les travaux "
                           "elle-même (planificateur intégré, JOBS_IN_PROCESS)")
-    return url.set(drivername="postgresql").render_as_string(hide_password=False)
+    query = dict(url.query)
+    if "ssl" in query:
+        query["sslmode"] = query.pop("ssl")
+    return url.set(drivername="postgresql", query=query).render_as_string(hide_password=False)
 
 
 @contextmanager
