@@ -234,3 +234,17 @@ def test_the_queue_connects_with_the_services_database_url() -> None:
         "postgresql://bourse:p%40ss@db:5433/bourse?sslmode=require"
     with pytest.raises(DomainError, match="demande PostgreSQL"):
         conninfo("sqlite+aiosqlite:///var/bourse.sqlite3")
+
+
+@postgres_only
+def test_finished_jobs_older_than_two_weeks_are_forgotten(queue: Settings) -> None:
+    old, recent = (defer(queue, tasks.send_outbox, queueing_lock=f"done-{n}") for n in range(2))
+    sql(queue.database_url, "UPDATE procrastinate_jobs SET status = 'failed' WHERE id IN (:old, :recent)",
+        old=old, recent=recent)
+    sql(queue.database_url, "UPDATE procrastinate_events SET at = now() - interval '15 days' WHERE job_id = :id",
+        id=old)
+    housekeeping = defer(queue, tasks.forget_old_jobs)
+    run(run_worker(queue, wait=False, install_signal_handlers=False, keep_finished=True))
+    assert job(queue.database_url, housekeeping)[0] == "succeeded"
+    left = {i for (i,) in sql(queue.database_url, "SELECT id FROM procrastinate_jobs")}
+    assert old not in left and recent in left

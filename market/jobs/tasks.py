@@ -49,7 +49,9 @@ SCHEDULES = {
     "daily_digest": f"0 {HOUR} * * *",
     "initiative_alerts": f"10 {HOUR} * * *",
     "listing_freshness": f"20 {HOUR} * * *",
+    "forget_old_jobs": "40 4 * * *",
 }
+KEEP_JOBS_HOURS = 14 * 24  # failed jobs stay this long in the queue's tables, for a look
 
 
 def settings_of(context: JobContext) -> Settings:
@@ -120,3 +122,12 @@ async def initiative_alerts(context: JobContext, timestamp: int) -> dict[str, in
 async def listing_freshness(context: JobContext, timestamp: int) -> dict[str, int]:
     settings = settings_of(context)
     return await _run("listing_freshness", lambda: jobs.listing_freshness(settings))
+
+
+@app.periodic(cron=SCHEDULES["forget_old_jobs"])
+@app.task(name="bourse.forget_old_jobs", pass_context=True, lock="forget_old_jobs", queueing_lock="forget_old_jobs",
+          retry=RARE)
+async def forget_old_jobs(context: JobContext, timestamp: int) -> None:
+    """The queue's own housekeeping: finished jobs (failed ones too) older than two weeks are deleted."""
+    await context.app.job_manager.delete_old_jobs(nb_hours=KEEP_JOBS_HOURS, include_failed=True,
+                                                  include_cancelled=True, include_aborted=True)
