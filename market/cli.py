@@ -17,6 +17,11 @@
   ones, archive the long-stale ones, then send the outbox.
 - `initiative-alerts [--days N]`: tell the offers that the initiatives published in the last N days (7)
   match above the relevance floor (each pair once), then send the outbox.
+- `backfill-embeddings [--no-progress]`: compute the text embeddings of the listings written while
+  the model was down (or by another model), in batches; what people wrote is left as it is.
+- `worker [--concurrency N] [--keep-finished]`: on PostgreSQL, a worker of the job queue: it runs
+  every job above on its schedule (docs/notifications.md); run as many as you like. On SQLite the
+  application runs them itself.
 
 A refused action prints « refusé : … » in French and exits with 2.
 """
@@ -33,14 +38,19 @@ from collections import Counter
 
 from market.accounts import service as accounts
 from market.config import Settings
-from market.db import session_factory, session_scope
+from market.db import session_scope
 from market.errors import DomainError
+from market.jobs.backfill import embedding_backfill
+from market.jobs.reconcile import run_reconcile
 from market.models import utcnow
 from market.notifications import jobs
 from market.pledges.payments import StripeGateway
 from market.pledges.receipts import euros
-from market.pledges.reconcile import reconcile
 from market.pledges.refunds import refund_pledge
+
+__all__ = ["create_admin", "main", "refund", "run_reconcile"]
+SQLITE_WORKER = ("pas de file de travaux sur SQLite : l'application fait elle-même ces travaux, "
+                 "avec son planificateur intégré (JOBS_IN_PROCESS) ; lancez seulement `make run`")
 
 PASSWORD_ENV = "BOURSE_ADMIN_PASSWORD"
 
@@ -87,15 +97,6 @@ async def refund(settings: Settings, pledge_id: int, amount: int | None, reason:
         await gateway.close()
 
 
-async def run_reconcile(settings: Settings, progress: bool) -> Counter[str]:
-    gateway = StripeGateway(settings)
-    try:
-        async with session_factory(settings) as factory:
-            return await reconcile(factory, gateway, settings, progress=progress)
-    finally:
-        await gateway.close()
-
-
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m market.cli", description=__doc__.splitlines()[0])
     commands = parser.add_subparsers(dest="command", required=True)
@@ -115,7 +116,29 @@ def _parser() -> argparse.ArgumentParser:
     commands.add_parser("freshness", help="ask, mark stale and archive listings nobody keeps up to date")
     reverse = commands.add_parser("initiative-alerts", help="tell the offers matched by new initiatives")
     reverse.add_argument("--days", type=int, default=7, help="initiatives published in the last N days")
+    vectors = commands.add_parser("backfill-embeddings", help="embed the listings written while the model was down")
+    vectors.add_argument("--no-progress", action="store_true", help="no progress bar")
+    worker = commands.add_parser("worker", help="run a worker of the job queue (PostgreSQL)")
+    worker.add_argument("--concurrency", type=_positive, default=1, help="jobs run at once (1)")
+    worker.add_argument("--keep-finished", action="store_true", help="keep succeeded jobs in the queue's tables")
     return parser
+
+
+def _positive(raw: str) -> int:
+    value = int(raw)
+    if value < 1:
+        raise argparse.ArgumentTypeError("au moins 1")
+    return value
+
+
+def _worker(settings: Settings, concurrency: int, keep_finished: bool) -> int:
+    if settings.is_sqlite:
+        print(SQLITE_WORKER, file=sys.stderr)
+        return 2
+    from market.jobs.worker import run_worker
+
+    asyncio.run(run_worker(settings, concurrency, keep_finished=keep_finished))
+    return 0
 
 
 def _summary(outcome: Counter[str]) -> str:
@@ -144,6 +167,16 @@ def main(argv: list[str] | None = None) -> int:
             outcome = asyncio.run(job(settings))
             print(_summary(outcome))
             return 1 if outcome.get("failed") else 0
+        elif args.command == "worker":
+            return _worker(settings, args.concurrency, args.keep_finished)
+        elif args.command == "backfill-embeddings":
+            outcome = asyncio.run(embedding_backfill(settings, progress=not args.no_progress))
+            if outcome.get("no_model"):
+                print("modèle de vecteurs indisponible : rien n'est calculé (la prochaine exécution réessaiera)",
+                      file=sys.stderr)
+                return 1
+            print(_summary(outcome))
+            return 0
         elif args.command == "refund":
             print(asyncio.run(refund(settings, args.pledge_id, args.amount_cents, args.reason)))
         else:
