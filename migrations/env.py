@@ -25,7 +25,8 @@ def include_object(obj, name, type_, reflected, compare_to) -> bool:
         return False
     if type_ == "index" and name and name.endswith(("_search_vector", "_search_words")):
         return False
-    return not (type_ == "table" and name and name.startswith("listing_fts"))
+    # listing_fts: SQLite's search table; procrastinate_*: the job queue's own schema (migration 0018)
+    return not (type_ == "table" and name and name.startswith(("listing_fts", "procrastinate_")))
 
 
 def _settings() -> Settings:
