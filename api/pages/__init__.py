@@ -11,6 +11,7 @@ from litestar.template.config import TemplateConfig
 from api.pages import (
     account_settings,
     accounts,
+    archive,
     editing,
     home,
     listings,
@@ -32,6 +33,7 @@ PAGES = [
     *my_space.MY_SPACE_PAGES,
     *account_settings.ACCOUNT_SETTINGS_PAGES,
     *editing.FORM_PAGES,
+    *archive.ARCHIVE_PAGES,
     *listings.KIND_PAGES,
     *reports.REPORT_PAGES,
     matches.initiative_matches,

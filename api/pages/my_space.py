@@ -32,13 +32,13 @@ PLEDGE_STATES = {"pending": "paiement en attente", "succeeded": "payé", "failed
 
 
 @get("/mes-annonces", include_in_schema=False)
-async def my_listings(db_session: AsyncSession, identity: IdentityDep) -> Template | Redirect:
+async def my_listings(db_session: AsyncSession, identity: IdentityDep, archivee: str = "") -> Template | Redirect:
     if identity is None:
         return log_in_first("/mes-annonces")
     found = await of_my_organisations(db_session, identity)
     sections = [(BY_KIND[kind], [BY_KIND[kind].spec.to_out(row) for row in rows]) for kind, rows in found.items()]
     return render("my_listings.html", identity, title="Mes annonces", initiatives=sections[0], offers=sections[1:],
-                  state_labels=STATE_LABELS)
+                  state_labels=STATE_LABELS, archived=archivee == "1")
 
 
 @get("/mes-dons", include_in_schema=False)
