@@ -230,6 +230,13 @@ class OrganisationController(Controller):
         await organisations.remove_member(db_session, identity, parse_id(organisation_id, "organisation"),
                                           parse_id(account_id, "compte"))
 
+    @delete("/{organisation_id:str}/invitations/{invitation_id:str}", status_code=204,
+            summary="Annuler une invitation en attente (propriétaires)")
+    async def cancel_invitation(self, db_session: AsyncSession, identity: IdentityDep, organisation_id: str,
+                                invitation_id: str) -> None:
+        await organisations.cancel_invitation(db_session, identity, parse_id(organisation_id, "organisation"),
+                                              parse_id(invitation_id, "invitation"))
+
 
 class InvitationController(Controller):
     path = "/api/me"

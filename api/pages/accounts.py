@@ -14,6 +14,7 @@ from api.controllers.accounts import SIGN_UP_SENT
 from api.identity import IdentityDep
 from api.pages.account_links import LINK_PAGES
 from api.pages.common import form_errors, form_values, log_in_first, render, see_other
+from api.pages.members import DONE
 from api.pages.my_space import my_space_page
 from api.security import auth_rate_limit
 from api.sessions import sign_in, sign_out
@@ -93,7 +94,8 @@ async def my_space(request: Request[Any, Any, Any], db_session: AsyncSession,
         return log_in_first("/mon-compte")
     return await my_space_page(db_session, identity, welcome="bienvenue" in request.query_params,
                                invited=request.query_params.get("invitation") == "envoyee",
-                               password_changed=request.query_params.get("mot-de-passe") == "change")
+                               password_changed=request.query_params.get("mot-de-passe") == "change",
+                               done=DONE.get(request.query_params.get("fait", "")))
 
 
 @post("/organisations/nouvelle", include_in_schema=False)
