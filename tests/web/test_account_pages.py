@@ -6,13 +6,17 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from datetime import timedelta
 
 import httpx
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
+from market.accounts import links
 from market.config import Settings
+from market.db import session_scope
 from tests.factories import volunteer_offer
+from tests.helpers import run
 from tests.mailbox import Mailbox
 from tests.people import make_person
 from tests.web.conftest import check_accessibility
@@ -128,3 +132,18 @@ def test_an_owner_manages_the_members(page: Page, web_server: str, web_settings:
     expect(page.get_by_role("status")).to_contain_text("Membre retiré")
     expect(page.locator("ul.members > li")).to_have_count(1)
     check_accessibility(page, "membre-retire")
+
+
+def test_a_link_mailed_with_its_token_in_the_fragment_still_confirms(page: Page, web_settings: Settings) -> None:
+    """The links mailed before they carried the token in the query: the script moves it into the form."""
+    person = make_person(web_settings, "funder", verified=False)
+    assert person.account_id
+
+    async def issue() -> str:
+        async with session_scope(web_settings) as session:
+            return await links.issue(session, person.account_id or 0, links.CONFIRM, timedelta(hours=1))
+
+    page.goto(f"/compte/confirmer#jeton={run(issue())}")
+    expect(page).to_have_url(re.compile(r"/compte/confirmer$"))
+    page.get_by_role("button", name="Confirmer mon adresse").click()
+    expect(page.get_by_role("status")).to_contain_text("Adresse confirmée")
