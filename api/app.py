@@ -27,7 +27,6 @@ from api.controllers.accounts import (
     MeController,
     OrganisationController,
     PlatformRoleController,
-    account_page,
 )
 from api.controllers.health import health
 from api.controllers.listings import CONTROLLERS
@@ -114,7 +113,6 @@ def create_app(settings: Settings | None = None) -> Litestar:
             Router(path="/", route_handlers=[AuthController], middleware=[auth_rate_limit(settings)]),
             MeController,
             InvitationController,
-            account_page,
             OrganisationController,
             PlatformRoleController,
             ModerationController,

@@ -10,8 +10,10 @@
   the database store (shared by every instance); the subclass adds `Retry-After` to its 429.
 - Security headers on every response (a before-send hook, so 404s of unknown paths get them too).
 - The access log (uvicorn's) never holds a token: query parameters named like one (`token`, the
-  receipt links' parameter) are masked before the line is written. Account links carry theirs in
-  the URL fragment, which no browser sends.
+  account links' `jeton`, the `payment_intent_client_secret` Stripe adds when it sends the payer
+  back) and the receipts' path are masked before the line is written.
+- A page may send a policy of its own (the payment page with Stripe Elements: `stripe_policy`); the
+  hook keeps it. Every other response gets the strict one.
 """
 
 from __future__ import annotations
@@ -37,7 +39,8 @@ from api.sessions import COOKIE
 from market.config import Settings
 
 # a token in the query (`?token=`) or in the path of a receipt (`/receipts/<token>`)
-SECRET_QUERY = re.compile(r"([?&](?:token|jeton|code|key)=|/receipts/)[^&#/?\s\"]+", re.IGNORECASE)
+SECRET_QUERY = re.compile(r"([?&](?:token|jeton|code|key|payment_intent_client_secret)=|/receipts/)[^&#/?\s\"]+",
+                          re.IGNORECASE)
 ACCESS_LOGGERS = ("uvicorn.access", "litestar.access")
 CSRF_COOKIE = "csrftoken"
 CSRF_HEADER = "x-csrftoken"
@@ -105,6 +108,17 @@ def content_security_policy(settings: Settings) -> str:
     return CSP.replace("img-src 'self' data:", f"img-src 'self' data: {tiles.scheme}://{tiles.netloc}")
 
 
+STRIPE_JS = "https://js.stripe.com"
+
+
+def stripe_policy(settings: Settings) -> str:
+    """The payment page's policy when Stripe Elements is used: Stripe.js (the only script from another
+    site), its frames and its API; everything else as strict as on every page."""
+    return (content_security_policy(settings)
+            + f"; script-src 'self' {STRIPE_JS}; frame-src {STRIPE_JS} https://hooks.stripe.com"
+            + "; connect-src 'self' https://api.stripe.com")
+
+
 def security_headers(settings: Settings) -> Callable[[Message, Scope], Awaitable[None]]:
     """Before-send hook: Content-Security-Policy (with frame-ancestors 'none'), nosniff, no referrer."""
     policy = content_security_policy(settings)
@@ -113,7 +127,10 @@ def security_headers(settings: Settings) -> Callable[[Message, Scope], Awaitable
         if message["type"] != "http.response.start":
             return
         headers = MutableScopeHeaders.from_message(message)
-        headers["Content-Security-Policy"] = CSP_DOCS if scope.get("path", "").startswith("/schema") else policy
+        if scope.get("path", "").startswith("/schema"):
+            headers["Content-Security-Policy"] = CSP_DOCS
+        elif "Content-Security-Policy" not in headers:  # a page's own (stripe_policy) is kept
+            headers["Content-Security-Policy"] = policy
         for name, value in HEADERS.items():
             headers[name] = value
 

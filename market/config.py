@@ -139,6 +139,17 @@ class Settings:
             raise SettingsError("STRIPE_API_BASE must be empty (the real Stripe API) or https:// in production")
 
     @property
+    def stripe_elements(self) -> bool:
+        """Real Stripe keys: a publishable key Stripe gave (live or test, not the development one) and
+        the real Stripe API (STRIPE_API_BASE empty; production requires both, see
+        `_check_stripe_for_production`). The payment page then mounts Stripe's Payment Element, whose
+        Stripe.js talks to Stripe itself; on the fake Stripe server (development, tests) it cannot, and
+        the test-mode path serves instead."""
+        key = self.stripe_publishable_key
+        real_key = key.startswith("pk_") and key != DEVELOPMENT_STRIPE_PUBLISHABLE
+        return real_key and (not self.stripe_api_base or self.environment == "production")
+
+    @property
     def is_development(self) -> bool:
         return self.environment == "development"
 

@@ -18,7 +18,7 @@ from typing import Any
 import pytest
 from aiosmtpd.controller import Controller
 
-LINK = re.compile(r"https?://\S+/compte/(\S+)#jeton=([A-Za-z0-9_-]+)")
+LINK = re.compile(r"https?://\S+/compte/([^\s?#]+)[?#]jeton=([A-Za-z0-9_-]+)")
 
 
 class Mailbox:

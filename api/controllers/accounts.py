@@ -4,7 +4,6 @@ organisations and their members, and platform roles (admins)."""
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 from litestar import Controller, Request, Response, delete, get, post, put
@@ -51,7 +50,6 @@ from market.accounts.schemas import (
 from market.accounts.throttle import LoginThrottle
 from market.accounts.views import account_out, export_out, me_out, token_created, token_out
 from market.config import Settings
-from market.errors import NotFound
 from market.mail import Outgoing, deliver
 
 SIGN_UP_SENT = ("si cette adresse peut recevoir nos messages, un email vient d'y être envoyé : suivez son lien "
@@ -65,18 +63,6 @@ def mailed(settings: Settings, mails: list[Outgoing], detail: str, status_code: 
     """The answer, with the emails sent once it is committed (a background task of the response)."""
     return Response(Accepted(detail=detail), status_code=status_code,
                     background=BackgroundTask(deliver, settings, mails))
-
-
-ACCOUNT_PAGE = Path(__file__).resolve().parent.parent / "static" / "compte" / "page.html"
-ACCOUNT_PAGES = ("confirmer", "mot-de-passe", "mot-de-passe-oublie", "connexion", "invitations")
-
-
-@get("/compte/{page:str}", include_in_schema=False, media_type="text/html; charset=utf-8")
-async def account_page(page: str) -> str:
-    """The pages the account emails link to; the script (/static/compte/compte.js) calls the API."""
-    if page not in ACCOUNT_PAGES:
-        raise NotFound(f"page {page} introuvable")
-    return ACCOUNT_PAGE.read_text(encoding="utf-8")
 
 
 class AuthController(Controller):
@@ -244,6 +230,13 @@ class OrganisationController(Controller):
                             account_id: str) -> None:
         await organisations.remove_member(db_session, identity, parse_id(organisation_id, "organisation"),
                                           parse_id(account_id, "compte"))
+
+    @delete("/{organisation_id:str}/invitations/{invitation_id:str}", status_code=204,
+            summary="Annuler une invitation en attente (propriétaires)")
+    async def cancel_invitation(self, db_session: AsyncSession, identity: IdentityDep, organisation_id: str,
+                                invitation_id: str) -> None:
+        await organisations.cancel_invitation(db_session, identity, parse_id(organisation_id, "organisation"),
+                                              parse_id(invitation_id, "invitation"))
 
 
 class InvitationController(Controller):

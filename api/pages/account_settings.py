@@ -1,5 +1,6 @@
 """My account's settings in the web client: change my password, delete my account (the same services
-as /api/me/password and DELETE /api/me). Password reset and email confirmation are the /compte/ pages."""
+as /api/me/password and DELETE /api/me). Password reset and email confirmation are the /compte/ pages
+(account_links.py)."""
 
 from __future__ import annotations
 

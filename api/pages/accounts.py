@@ -12,7 +12,9 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from api.controllers.accounts import SIGN_UP_SENT
 from api.identity import IdentityDep
+from api.pages.account_links import LINK_PAGES
 from api.pages.common import form_errors, form_values, log_in_first, render, see_other
+from api.pages.members import DONE
 from api.pages.my_space import my_space_page
 from api.security import auth_rate_limit
 from api.sessions import sign_in, sign_out
@@ -92,7 +94,8 @@ async def my_space(request: Request[Any, Any, Any], db_session: AsyncSession,
         return log_in_first("/mon-compte")
     return await my_space_page(db_session, identity, welcome="bienvenue" in request.query_params,
                                invited=request.query_params.get("invitation") == "envoyee",
-                               password_changed=request.query_params.get("mot-de-passe") == "change")
+                               password_changed=request.query_params.get("mot-de-passe") == "change",
+                               done=DONE.get(request.query_params.get("fait", "")))
 
 
 @post("/organisations/nouvelle", include_in_schema=False)
@@ -115,10 +118,10 @@ async def create_organisation(request: Request[Any, Any, Any], db_session: Async
     return see_other("/mon-compte")
 
 
-# Logging in and registering start a session: the same rate limit per address as the JSON API's
-# (on the posts only).
+# Logging in and registering start a session, and the emailed links' pages mail or set a password:
+# the same rate limit per address as the JSON API's (on the posts only).
 def account_pages(settings: Settings) -> Router:
-    return Router(path="/", route_handlers=[login_form, login, register_form, register],
+    return Router(path="/", route_handlers=[login_form, login, register_form, register, *LINK_PAGES],
                   middleware=[auth_rate_limit(settings)], include_in_schema=False)
 
 

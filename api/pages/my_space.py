@@ -14,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from api.deps import parse_id
 from api.identity import IdentityDep
 from api.pages.common import BY_KIND, form_errors, form_values, log_in_first, options, render, see_other
-from market.access import Identity
+from market.access import KIND_ROLES, Identity
 from market.accounts import organisations
 from market.accounts import service as accounts
 from market.accounts.personal_data import my_pledges
@@ -32,13 +32,13 @@ PLEDGE_STATES = {"pending": "paiement en attente", "succeeded": "payé", "failed
 
 
 @get("/mes-annonces", include_in_schema=False)
-async def my_listings(db_session: AsyncSession, identity: IdentityDep) -> Template | Redirect:
+async def my_listings(db_session: AsyncSession, identity: IdentityDep, archivee: str = "") -> Template | Redirect:
     if identity is None:
         return log_in_first("/mes-annonces")
     found = await of_my_organisations(db_session, identity)
     sections = [(BY_KIND[kind], [BY_KIND[kind].spec.to_out(row) for row in rows]) for kind, rows in found.items()]
     return render("my_listings.html", identity, title="Mes annonces", initiatives=sections[0], offers=sections[1:],
-                  state_labels=STATE_LABELS)
+                  state_labels=STATE_LABELS, archived=archivee == "1")
 
 
 @get("/mes-dons", include_in_schema=False)
@@ -52,7 +52,8 @@ async def my_donations(db_session: AsyncSession, settings: Settings, identity: I
 
 async def my_space_page(db_session: AsyncSession, identity: Identity, *, values: dict[str, str] | None = None,
                         errors: dict[str, str] | None = None, welcome: bool = False, invited: bool = False,
-                        password_changed: bool = False,
+                        password_changed: bool = False, done: str | None = None,
+                        member_errors: dict[int, str] | None = None,
                         invite_errors: dict[int, dict[str, str]] | None = None,
                         invite_values: dict[int, dict[str, str]] | None = None, status_code: int = 200) -> Template:
     """« Mon espace »: my account, my organisations with their members (their pending invitations for
@@ -62,7 +63,9 @@ async def my_space_page(db_session: AsyncSession, identity: Identity, *, values:
     received = await organisations.my_invitations(db_session, identity) if identity.verified else []
     return render("account.html", identity, status_code=status_code, title="Mon espace", account=account,
                   organisations=mine, received=received, welcome=welcome, invited=invited,
-                  password_changed=password_changed, values=values or {},
+                  password_changed=password_changed, done=done, member_errors=member_errors or {},
+                  kind_roles={o.id: [r for r in MEMBER_ROLES if r in KIND_ROLES[o.kind]] for o in mine},
+                  values=values or {},
                   errors=errors or {}, invite_errors=invite_errors or {}, invite_values=invite_values or {},
                   organisation_kinds=[{"code": c, "label": t} for c, t in ORGANISATION_KINDS.items()],
                   roles=[{"code": r, "label": ROLE_LABELS[r]} for r in MEMBER_ROLES], role_labels=ROLE_LABELS,

@@ -1,5 +1,7 @@
 """Pledging from the web client: the form (amount, message, anonymity, whether a reçu fiscal can be
-issued), then the card. With real Stripe keys the card is Stripe's own form (Stripe Elements); in
+issued), then the card. With real Stripe keys the card is Stripe's own form (Stripe Elements: the
+Payment Element mounted by api/static/js/stripe-payment.js with the PaymentIntent's client secret,
+Stripe.js allowed by this page's policy only), which sends the payer back to the receipt page; in
 development and tests a test-mode path pays with Stripe's test card on the fake Stripe server, so the
 whole journey runs offline. It is never available in production."""
 
@@ -15,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from api.deps import parse_id
 from api.identity import IdentityDep
 from api.pages.common import cents, form_errors, form_values, render, see_other
+from api.security import stripe_policy
 from market.config import Settings
 from market.errors import DomainError, Forbidden
 from market.listings import kinds
@@ -61,8 +64,13 @@ async def pledge(request: Request[Any, Any, Any], db_session: AsyncSession, sett
         await db_session.rollback()
         return await _form(db_session, settings, identity, initiative_id, values, errors, status_code=400)
     pledge_row = await pledges.load(db_session, started.pledge_id)
-    return render("pledge_pay.html", identity, title="Payer votre don", started=started,
-                  token=pledge_row.receipt_token, test_mode=test_mode(settings))
+    elements = settings.stripe_elements and started.client_secret is not None
+    page = render("pledge_pay.html", identity, title="Payer votre don", started=started,
+                  token=pledge_row.receipt_token, test_mode=test_mode(settings) and not elements, elements=elements,
+                  return_url=f"{settings.public_url}/receipts/{pledge_row.receipt_token}")
+    if elements:
+        page.headers["Content-Security-Policy"] = stripe_policy(settings)
+    return page
 
 
 @post("/dons/{pledge_id:str}/paiement-test", include_in_schema=False)

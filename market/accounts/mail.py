@@ -1,7 +1,8 @@
 """The texts of the account emails (French), with their links built from PUBLIC_URL.
 
-The token is in the link's fragment (`#jeton=...`): a browser never sends a fragment to a server, so
-no access log, proxy or Referer ever holds it; the page posts it to the API in a JSON body.
+The token is in the link's query (`?jeton=...`), so the page works without JavaScript: opening it only
+shows a form holding the token, which a POST spends (a mail scanner following the link spends
+nothing). The access log masks it (api/security.py) and no page sends a Referer.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ SIGNATURE = "\n\n-- \nLa bourse aux initiatives\n(ce message est automatique : n
 
 
 def link(settings: Settings, page: str, token: str) -> str:
-    return f"{settings.public_url}/compte/{page}#jeton={token}"
+    return f"{settings.public_url}/compte/{page}?jeton={token}"
 
 
 def confirmation(settings: Settings, to: str, token: str) -> Outgoing:
@@ -26,7 +27,7 @@ def confirmation(settings: Settings, to: str, token: str) -> Outgoing:
 
 def already_registered(settings: Settings, to: str) -> Outgoing:
     body = ("Bonjour,\n\nQuelqu'un (vous, peut-être) a voulu créer un compte avec cette adresse, mais elle a déjà "
-            f"un compte. Pour vous connecter : {settings.public_url}/compte/connexion\n"
+            f"un compte. Pour vous connecter : {settings.public_url}/connexion\n"
             f"Mot de passe oublié : {settings.public_url}/compte/mot-de-passe-oublie\n\n"
             "Si vous n'avez rien demandé, ignorez ce message : rien n'a changé.")
     return Outgoing(to, "Vous avez déjà un compte", body + SIGNATURE, "already_registered")

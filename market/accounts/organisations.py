@@ -1,7 +1,8 @@
 """Organisations, their owners and members, and invitations.
 
-The account that creates an organisation is its first owner. Only owners invite, remove members and
-change roles; a member may leave; the last owner can neither leave nor be removed or demoted. A
+The account that creates an organisation is its first owner. Only owners invite (and cancel a pending
+invitation), remove members and change roles; a member may leave; the last owner can neither leave
+nor be removed or demoted. A
 member's role must fit the organisation's kind (`access.KIND_ROLES`).
 
 Nobody is enrolled without consent: "adding" someone sends an invitation to the address, which the
@@ -14,7 +15,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from sqlalchemy import func, select, update
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from market.access import KIND_ROLES, Identity, signed_in
@@ -143,6 +144,23 @@ async def answer(session: AsyncSession, identity: Identity | None, invitation_id
     await session.flush()
     await session.refresh(invitation)
     return invitation_out(invitation)
+
+
+async def cancel_invitation(session: AsyncSession, identity: Identity | None, organisation_id: int,
+                            invitation_id: int) -> None:
+    """Owners withdraw a pending invitation (its link then leads nowhere). Racing its answer, one wins:
+    the other gets a 409 (answered already) or a 404 (withdrawn)."""
+    await get(session, organisation_id)
+    _owner(identity, organisation_id)
+    invitation = await session.get(Invitation, invitation_id)
+    if invitation is None or invitation.organisation_id != organisation_id:
+        raise NotFound(f"invitation {invitation_id} introuvable")
+    withdrawn = await rows_changed(session, delete(Invitation).where(
+        Invitation.id == invitation_id, Invitation.answered_at.is_(None))
+        .execution_options(synchronize_session=False))
+    if withdrawn != 1:
+        raise Conflict("cette invitation a déjà reçu une réponse", field="invitation_id", source="path")
+    session.expunge(invitation)
 
 
 async def _membership(session: AsyncSession, organisation_id: int, account_id: int) -> Membership:

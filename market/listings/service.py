@@ -200,7 +200,11 @@ def _back_to_review(session: AsyncSession, spec: KindSpec, item: Any, actor: Ide
 
 async def archive(session: AsyncSession, spec: KindSpec, listing_id: int, *, actor: Identity,
                   reason: str | None = None) -> Any:
+    """Its organisation's members (and the moderators) archive a listing; of two racing, the second gets
+    a 409 (the row is read again under a lock on PostgreSQL, and is archived by then)."""
     item = await load_managed(session, spec, listing_id, actor)
+    await session.execute(select(spec.model.id).where(spec.model.id == item.id).with_for_update())
+    await session.refresh(item, attribute_names=["status"])
     moderation.change(session, spec.kind, item, "archived", action="archive", actor=actor, reason=reason)
     await session.flush()
     return item
