@@ -17,6 +17,8 @@
   ones, archive the long-stale ones, then send the outbox.
 - `initiative-alerts [--days N]`: tell the offers that the initiatives published in the last N days (7)
   match above the relevance floor (each pair once), then send the outbox.
+- `feedback [--database URL] [--json]`: the declined matches per kind, and those declined as not
+  relevant (what `python -m matching.evaluate --database` reports; docs/matching.md).
 
 A refused action prints « refusé : … » in French and exits with 2.
 """
@@ -26,6 +28,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import getpass
+import json
 import logging
 import os
 import sys
@@ -35,6 +38,7 @@ from market.accounts import service as accounts
 from market.config import Settings
 from market.db import session_factory, session_scope
 from market.errors import DomainError
+from market.matches import feedback as match_feedback
 from market.models import utcnow
 from market.notifications import jobs
 from market.pledges.payments import StripeGateway
@@ -96,6 +100,17 @@ async def run_reconcile(settings: Settings, progress: bool) -> Counter[str]:
         await gateway.close()
 
 
+async def feedback(settings: Settings) -> dict:
+    async with session_scope(settings) as session:
+        return await match_feedback.declined(session)
+
+
+def _feedback_lines(figures: dict) -> str:
+    return "\n".join(f"{kind} : {f['declined']} déclinés sur {f['matches']} ({100 * f['declined_share']:.1f} %), "
+                     f"dont {f['not_relevant']} « pas pertinent » ({100 * f['not_relevant_share']:.1f} %)"
+                     for kind, f in figures.items())
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m market.cli", description=__doc__.splitlines()[0])
     commands = parser.add_subparsers(dest="command", required=True)
@@ -115,6 +130,9 @@ def _parser() -> argparse.ArgumentParser:
     commands.add_parser("freshness", help="ask, mark stale and archive listings nobody keeps up to date")
     reverse = commands.add_parser("initiative-alerts", help="tell the offers matched by new initiatives")
     reverse.add_argument("--days", type=int, default=7, help="initiatives published in the last N days")
+    said = commands.add_parser("feedback", help="the declined matches per kind, and those declined as not relevant")
+    said.add_argument("--database", default=None, metavar="URL", help="database URL (default: DATABASE_URL)")
+    said.add_argument("--json", action="store_true", help="print one JSON object")
     return parser
 
 
@@ -125,6 +143,10 @@ def _summary(outcome: Counter[str]) -> str:
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     settings = Settings.from_env()
+    if args.command == "feedback":  # reads only; the URL may name another database than the service's
+        figures = asyncio.run(feedback(Settings.from_env(database_url=args.database) if args.database else settings))
+        print(json.dumps(figures, ensure_ascii=False) if args.json else _feedback_lines(figures))
+        return 0
     logging.basicConfig(level=settings.log_level, format="%(levelname)s %(name)s: %(message)s")
     try:
         if args.command == "create-admin":
