@@ -21,7 +21,7 @@ def test_an_admin_previews_saves_and_reverts(page: Page, web_server: str, web_se
     page.get_by_label("Mot de passe").fill(PASSWORD)
     page.get_by_role("button", name="Se connecter").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Réglages du matching")
-    expect(page.get_by_text("valeurs par défaut du code")).to_be_visible()
+    expect(page.get_by_text("En vigueur : valeurs par défaut du code.")).to_be_visible()
     check_accessibility(page, "admin-reglages-matching")
 
     page.get_by_label("Thématiques partagées").fill("0")
