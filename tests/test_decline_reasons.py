@@ -143,7 +143,8 @@ def _decline_some(client: TestClient, sides: dict[str, Person], pairs: dict[str,
 
 def test_the_feedback_figures_come_from_the_database(client: TestClient, settings: Settings,
                                                      sides: dict[str, Person], pairs: dict[str, Any],
-                                                     tmp_path: Path) -> None:
+                                                     tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                     capsys: pytest.CaptureFixture[str]) -> None:
     _decline_some(client, sides, pairs)
 
     async def read() -> dict:
@@ -174,3 +175,9 @@ def test_the_feedback_figures_come_from_the_database(client: TestClient, setting
     assert "not relevant" in text and "support_provider" in text.split("feedback")[-1]
     without = evaluate.run(str(data), territories, "")
     assert "feedback" not in without and without["ndcg10"] == result["ndcg10"]
+
+    monkeypatch.setenv("DATABASE_URL", settings.database_url)  # `--database` alone reads it
+    capsys.readouterr()
+    assert evaluate.main(["--data", str(data), "--territories", territories, "--model", "", "--database",
+                          "--json"]) == 0
+    assert json.loads(capsys.readouterr().out.strip().splitlines()[-1])["feedback"] == figures
