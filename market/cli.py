@@ -22,6 +22,8 @@
 - `worker [--concurrency N] [--keep-finished]`: on PostgreSQL, a worker of the job queue: it runs
   every job above on its schedule (docs/notifications.md); run as many as you like. On SQLite the
   application runs them itself.
+- `feedback [--database URL] [--json]`: the declined matches per kind, and those declined as not
+  relevant (what `python -m matching.evaluate --database` reports; docs/matching.md).
 
 A refused action prints « refusé : … » in French and exits with 2.
 """
@@ -31,6 +33,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import getpass
+import json
 import logging
 import os
 import sys
@@ -42,6 +45,7 @@ from market.db import session_scope
 from market.errors import DomainError
 from market.jobs.backfill import embedding_backfill
 from market.jobs.reconcile import run_reconcile
+from market.matches import feedback as match_feedback
 from market.models import utcnow
 from market.notifications import jobs
 from market.pledges.payments import StripeGateway
@@ -97,6 +101,17 @@ async def refund(settings: Settings, pledge_id: int, amount: int | None, reason:
         await gateway.close()
 
 
+async def feedback(settings: Settings) -> dict:
+    async with session_scope(settings) as session:
+        return await match_feedback.declined(session)
+
+
+def _feedback_lines(figures: dict) -> str:
+    return "\n".join(f"{kind} : {f['declined']} déclinés sur {f['matches']} ({100 * f['declined_share']:.1f} %), "
+                     f"dont {f['not_relevant']} « pas pertinent » ({100 * f['not_relevant_share']:.1f} %)"
+                     for kind, f in figures.items())
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m market.cli", description=__doc__.splitlines()[0])
     commands = parser.add_subparsers(dest="command", required=True)
@@ -121,6 +136,9 @@ def _parser() -> argparse.ArgumentParser:
     worker = commands.add_parser("worker", help="run a worker of the job queue (PostgreSQL)")
     worker.add_argument("--concurrency", type=_positive, default=1, help="jobs run at once (1)")
     worker.add_argument("--keep-finished", action="store_true", help="keep succeeded jobs in the queue's tables")
+    said = commands.add_parser("feedback", help="the declined matches per kind, and those declined as not relevant")
+    said.add_argument("--database", default=None, metavar="URL", help="database URL (default: DATABASE_URL)")
+    said.add_argument("--json", action="store_true", help="print one JSON object")
     return parser
 
 
@@ -148,6 +166,10 @@ def _summary(outcome: Counter[str]) -> str:
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     settings = Settings.from_env()
+    if args.command == "feedback":  # reads only; the URL may name another database than the service's
+        figures = asyncio.run(feedback(Settings.from_env(database_url=args.database) if args.database else settings))
+        print(json.dumps(figures, ensure_ascii=False) if args.json else _feedback_lines(figures))
+        return 0
     logging.basicConfig(level=settings.log_level, format="%(levelname)s %(name)s: %(message)s")
     try:
         if args.command == "create-admin":

@@ -94,6 +94,10 @@ class Settings:
     freshness_grace_days: int = 30  # unanswered this long after the question: stale (hidden from search)
     freshness_archive_days: int = 60  # stale this long: archived
     # the web client's maps: a tile URL ({z}/{x}/{y}); empty, the maps draw department outlines instead
+    # the judged file (shared/eval/README.md format) the matching settings page measures nDCG@10 on;
+    # its territories file: MATCHING_EVAL_TERRITORIES, or territories.json beside it (docs/admin.md)
+    matching_eval_file: str = ""
+    matching_eval_territories: str = ""
     map_tiles_url: str = ""
     map_attribution: str = OSM_ATTRIBUTION
 
@@ -175,6 +179,8 @@ class Settings:
             "sql_echo": _bool(env.get("SQL_ECHO", "false")),
             "match_floor": _int(env, "MATCH_FLOOR", DEFAULT_FLOOR),
             "map_tiles_url": env.get("MAP_TILES_URL", ""),
+            "matching_eval_file": env.get("MATCHING_EVAL_FILE", ""),
+            "matching_eval_territories": env.get("MATCHING_EVAL_TERRITORIES", ""),
             "map_attribution": env.get("MAP_ATTRIBUTION", OSM_ATTRIBUTION),
             **_payment_settings(env),
             **_account_settings(env),

@@ -24,6 +24,7 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from market.vocabulary import (
     CandidateKind,
+    DeclineReason,
     ListingKind,
     MatchStatus,
     MemberRole,
@@ -238,6 +239,7 @@ class Match(Base):
     status: Mapped[MatchStatus] = mapped_column(String(20), default="suggested", index=True)
     initiative_interest_at: Mapped[datetime | None] = mapped_column(DateTimeUTC)
     candidate_interest_at: Mapped[datetime | None] = mapped_column(DateTimeUTC)
+    decline_reason: Mapped[DeclineReason | None] = mapped_column(String(20))  # when declined, if a reason was given
     created_at: Mapped[datetime] = mapped_column(DateTimeUTC, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(DateTimeUTC, default=utcnow, onupdate=utcnow)
     events: Mapped[list[MatchEvent]] = relationship(
@@ -258,6 +260,7 @@ class MatchEvent(Base):
     side: Mapped[Side] = mapped_column(String(12))
     from_status: Mapped[MatchStatus] = mapped_column(String(20))
     to_status: Mapped[MatchStatus] = mapped_column(String(20))
+    reason: Mapped[DeclineReason | None] = mapped_column(String(20))  # a refusal's reason, if given
     at: Mapped[datetime] = mapped_column(DateTimeUTC, default=utcnow)
 
 

@@ -34,6 +34,13 @@ ROLE_LABELS = {
 MatchStatus = Literal["suggested", "contacted", "in_discussion", "partnership", "declined"]
 MatchTarget = Literal["contacted", "in_discussion", "partnership", "declined"]
 Side = Literal["initiative", "candidate"]
+# Why a party declined a match (optional): the team reads the figures (`python -m matching.evaluate --database`).
+DeclineReason = Literal["not_relevant", "already_in_touch", "later"]
+DECLINE_REASONS: dict[str, str] = {
+    "not_relevant": "pas pertinent",
+    "already_in_touch": "déjà en contact",
+    "later": "plus tard",
+}
 # The states of a pledge (market.pledges.states); the settled ones count in the funding total.
 PledgeState = Literal["pending", "succeeded", "failed", "refunded", "partially_refunded"]
 PLEDGE_STATES: tuple[PledgeState, ...] = get_args(PledgeState)
@@ -82,4 +89,5 @@ def as_document() -> dict[str, Any]:
     doc["takeover_direction"] = [{"code": c, "label": t} for c, t in TAKEOVER_DIRECTIONS.items()]
     doc["organisation_kind"] = [{"code": c, "label": t} for c, t in ORGANISATION_KINDS.items()]
     doc["role"] = [{"code": c, "label": t} for c, t in ROLE_LABELS.items()]
+    doc["decline_reason"] = [{"code": c, "label": t} for c, t in DECLINE_REASONS.items()]
     return doc

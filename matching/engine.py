@@ -9,7 +9,7 @@ reasons. Without vectors the semantic weight is dropped and the ranking says so.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import date
 from typing import cast
 
@@ -68,8 +68,9 @@ class Scored:
     component counts (both sides have a vector), so a candidate without one is scored the same
     whatever pool it is in."""
 
-    def __init__(self, pool: Pool, ini: Initiative, checked: Checked, rows: np.ndarray) -> None:
-        self.pool, self.ini, self.rows = pool, ini, rows
+    def __init__(self, pool: Pool, ini: Initiative, checked: Checked, rows: np.ndarray,
+                 weights: Mapping[str, float] = WEIGHTS) -> None:
+        self.pool, self.ini, self.rows, self.weights = pool, ini, rows, weights
         self.comps = components(pool, rows, ini, checked.distance)
         uses = _uses_semantic(ini, pool)
         self.has_semantic = pool.has_vector[rows] if uses else np.zeros(len(rows), dtype=bool)
@@ -81,17 +82,19 @@ class Scored:
 
     def _sums(self) -> tuple[np.ndarray, np.ndarray]:
         """Weighted sum of the components computed so far, and the weight each row counts."""
+        w = self.weights
         names = [n for n in self.names if n in self.comps and n != "semantic"]
-        weighted = sum(WEIGHTS[n] * self.comps[n] for n in names) + np.zeros(len(self.rows), dtype=np.float32)
-        scale = sum(WEIGHTS[n] for n in names) + np.where(self.has_semantic, WEIGHTS["semantic"], 0.0)
+        weighted = sum(w[n] * self.comps[n] for n in names) + np.zeros(len(self.rows), dtype=np.float32)
+        scale = sum(w[n] for n in names) + np.where(self.has_semantic, w["semantic"], 0.0)
         if "semantic" in self.comps:
-            weighted = weighted + WEIGHTS["semantic"] * np.where(self.has_semantic, self.comps["semantic"], 0.0)
+            weighted = weighted + w["semantic"] * np.where(self.has_semantic, self.comps["semantic"], 0.0)
         return weighted, scale
 
     def total(self) -> np.ndarray:
-        """Weighted mean of the components computed so far (the shortlist adds the last ones)."""
+        """Weighted mean of the components computed so far (the shortlist adds the last ones); 0
+        where every weight that counts is 0 (settings may turn signals off)."""
         weighted, scale = self._sums()
-        return weighted / scale
+        return _mean(weighted, scale)
 
     def add_semantic(self, keep: int | None = None) -> None:
         """The semantic component, for the rows that can still be among the best `keep`: its
@@ -99,8 +102,8 @@ class Scored:
         case cannot get there (exact pruning; it saves most of the vector reads)."""
         if keep is not None and len(self.rows) > keep and self.has_semantic.any():
             weighted, scale = self._sums()
-            lower = weighted / scale
-            upper = (weighted + np.where(self.has_semantic, WEIGHTS["semantic"], 0.0)) / scale
+            lower = _mean(weighted, scale)
+            upper = _mean(weighted + np.where(self.has_semantic, self.weights["semantic"], 0.0), scale)
             threshold = np.partition(lower, len(lower) - keep)[len(lower) - keep]
             self.keep(np.flatnonzero(upper >= threshold))
         self.comps["semantic"] = semantic(self.pool, self.rows, self.ini)
@@ -108,6 +111,11 @@ class Scored:
     def values(self, i: int) -> dict[str, float]:
         return {n: round(float(self.comps[n][i]), 3) for n in self.names
                 if n in self.comps and (n != "semantic" or self.has_semantic[i])}
+
+
+def _mean(weighted: np.ndarray, scale: np.ndarray) -> np.ndarray:
+    weighted, scale = np.broadcast_arrays(np.asarray(weighted, dtype=np.float64), np.asarray(scale, dtype=np.float64))
+    return np.divide(weighted, scale, out=np.zeros(weighted.shape), where=scale > 0)
 
 
 def _match(ini: Initiative, candidate: Candidate, comps: dict[str, float], total: float) -> Match:
@@ -120,12 +128,13 @@ def _ranking(matches: list[Match], eligible: int, semantic: bool, floor: int) ->
     return Ranking(matches, eligible, semantic, None if semantic else NO_MODEL_NOTE, floor, nothing)
 
 
-def rank(ini: Initiative, pool: Pool, *, today: date, limit: int = 20, floor: int = DEFAULT_FLOOR) -> Ranking:
+def rank(ini: Initiative, pool: Pool, *, today: date, limit: int = 20, floor: int = DEFAULT_FLOOR,
+         weights: Mapping[str, float] = WEIGHTS) -> Ranking:
     """The eligible candidates of the pool scoring at least `floor` (0-100), best first, each with
-    score, components and reasons."""
+    score, components and reasons; `weights` (by component name, every key of WEIGHTS) weigh the mean."""
     semantic = _uses_semantic(ini, pool)
     checked = check(pool, ini, today)
-    scored = Scored(pool, ini, checked, np.flatnonzero(checked.eligible))
+    scored = Scored(pool, ini, checked, np.flatnonzero(checked.eligible), weights)
     scored.add_semantic(keep=RERANK)
     if len(scored.rows) > RERANK:
         scored.keep(np.argpartition(-scored.total(), RERANK)[:RERANK])
@@ -145,14 +154,14 @@ def eligible_count(ini: Initiative, pool: Pool, *, today: date) -> int:
 
 
 def rank_initiatives(candidate: Candidate, initiatives: Sequence[Initiative], *, today: date,
-                     limit: int = 20, floor: int = DEFAULT_FLOOR) -> Ranking:
+                     limit: int = 20, floor: int = DEFAULT_FLOOR, weights: Mapping[str, float] = WEIGHTS) -> Ranking:
     """Reverse browsing: the initiatives this candidate can help, best first (same scores)."""
     pool = build_pool(candidate.kind, [candidate])
     found: list[tuple[float, int, Match]] = []
     eligible = 0
     semantic_any = False
     for position, ini in enumerate(initiatives):
-        ranking = rank(ini, pool, today=today, limit=1, floor=floor)
+        ranking = rank(ini, pool, today=today, limit=1, floor=floor, weights=weights)
         semantic_any |= ranking.semantic
         eligible += ranking.eligible_count
         if ranking.matches:
@@ -163,12 +172,13 @@ def rank_initiatives(candidate: Candidate, initiatives: Sequence[Initiative], *,
     return _ranking([m for _, _, m in found[:limit]], eligible, semantic, floor)
 
 
-def explain(ini: Initiative, candidate: Candidate, *, today: date) -> Explanation:
+def explain(ini: Initiative, candidate: Candidate, *, today: date,
+            weights: Mapping[str, float] = WEIGHTS) -> Explanation:
     """Every hard rule with pass/fail and why, and every component, eligible or not."""
     pool = build_pool(candidate.kind, [candidate])
     semantic = _uses_semantic(ini, pool)
     checked = check(pool, ini, today)
-    scored = Scored(pool, ini, checked, np.arange(1))
+    scored = Scored(pool, ini, checked, np.arange(1), weights)
     scored.add_semantic()
     _shortlist(pool, ini, scored.rows, scored.comps)
     total = float(scored.total()[0])

@@ -1,7 +1,7 @@
 """Measure the engine on a hand-judged file: nDCG@10 per kind, eligibility checks, baselines.
 
     python -m matching.evaluate --data ../shared/eval/dev.json --territories ../shared/eval/territories.json \
-        [--skills ../shared/eval/skills.json] [--floor N] [--json]
+        [--skills ../shared/eval/skills.json] [--floor N] [--database [URL]] [--json]
 
 Reads any file in the format of shared/eval/README.md; places come from the territories file
 given, so no database is needed. Gains 2^grade - 1, log2 discount, ideal ranking from all judged
@@ -9,7 +9,10 @@ grades; each kind averaged over the initiatives with at least one positive of th
 "overall" is the mean of the three kinds. Calibration: the ROC AUC of the score for grade >= 1
 against grade 0 over the eligible judged pairs, and what the relevance floor shows (recall of the
 grade-2 pairs, precision of grade >= 1). With --skills, the skill reader measured on a skills file
-(`matching.skill_eval`). With --json the last line is one JSON object.
+(`matching.skill_eval`). With --database, what users said of the ranking: the declined matches
+per kind and those declined as not relevant, read from that database by `python -m market.cli
+feedback` (this library reads no database itself); without a URL, DATABASE_URL. With --json the
+last line is one JSON object.
 """
 
 from __future__ import annotations
@@ -18,8 +21,11 @@ import argparse
 import json
 import math
 import random
+import subprocess
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
 
 import msgspec
 import numpy as np
@@ -27,10 +33,10 @@ from tqdm import tqdm
 
 from matching.dataset import Dataset, load_dataset
 from matching.eligibility import check
-from matching.engine import explain, rank
+from matching.engine import WEIGHTS, explain, rank
 from matching.pool import Pool, build_pool
 from matching.scoring import DEFAULT_FLOOR
-from matching.semantic import default_model_path, load_embedder, profile_text
+from matching.semantic import Embedder, default_model_path, load_embedder, profile_text
 from matching.skill_eval import evaluate_skills, skills_table
 from matching.text import words
 from matching.types import KINDS, Candidate, Initiative, SupportProvider, Takeover
@@ -189,40 +195,69 @@ class Evaluation:
         return self.score(ranker)
 
 
-def embed(ds: Dataset, model: str) -> dict[str, np.ndarray] | None:
-    embedder = load_embedder(model)
+def embed(ds: Dataset, model: str | Embedder | None, *, progress: bool = True) -> dict[str, np.ndarray] | None:
+    """Vectors of every profile of the data, by id; None without a model."""
+    embedder = load_embedder(model) if isinstance(model, str) else model
     if embedder is None:
         return None
     profiles = [*ds.initiatives, *ds.candidates]
-    vectors = embedder.encode([profile_text(p) for p in tqdm(profiles, desc="embeddings", file=sys.stderr)])
+    texts = [profile_text(p) for p in tqdm(profiles, desc="embeddings", file=sys.stderr, disable=not progress)]
+    vectors = embedder.encode(texts)
     return {p.id: np.asarray(v, dtype=np.float32) for p, v in zip(profiles, vectors, strict=True)}
 
 
-def run(data: str, territories: str, model: str, *, floor: int = DEFAULT_FLOOR, skills: str | None = None) -> dict:
+@dataclass
+class Prepared:
+    """A judged file read, embedded and pooled, ready to be ranked under any weights."""
+
+    ds: Dataset
+    pools: dict[str, Pool]
+    ev: Evaluation
+    vectors: dict[str, np.ndarray] | None
+
+
+def prepare(data: str | Path, territories: str | Path, model: str | Embedder | None, *,
+            progress: bool = True) -> Prepared:
     ds = load_dataset(data, territories)
-    vectors = embed(ds, model)
+    vectors = embed(ds, model, progress=progress)
     if vectors is not None:
         ds.initiatives = [msgspec.structs.replace(i, vector=vectors[i.id]) for i in ds.initiatives]
         ds.candidates = [msgspec.structs.replace(c, vector=vectors[c.id]) for c in ds.candidates]
     pools = {kind: build_pool(kind, [c for c in ds.candidates if c.kind == kind]) for kind in KINDS}
-    ev = Evaluation(ds, pools, vectors)
+    return Prepared(ds, pools, Evaluation(ds, pools, vectors), vectors)
+
+
+def engine_figures(prep: Prepared, *, weights: Mapping[str, float] = WEIGHTS, floor: int = DEFAULT_FLOOR,
+                   progress: bool = True) -> dict:
+    """The engine under these weights: nDCG@10 per kind and overall, ineligible candidates in the
+    top 10, and the calibration of its scores (AUC, what `floor` shows)."""
+    ds, pools, ev = prep.ds, prep.pools, prep.ev
     rankings: dict[tuple[str, str], list[str]] = {}
     scored: dict[str, list[tuple[int, int]]] = {kind: [] for kind in KINDS}
     by_id = {c.id: c for c in ds.candidates}
-    for ini in tqdm(ds.initiatives, desc="ranking", file=sys.stderr):
+    for ini in tqdm(ds.initiatives, desc="ranking", file=sys.stderr, disable=not progress):
         for kind, pool in pools.items():
-            found = rank(ini, pool, today=ds.reference_date, limit=len(pool), floor=0)
+            found = rank(ini, pool, today=ds.reference_date, limit=len(pool), floor=0, weights=weights)
             rankings[(ini.id, kind)] = [m.candidate_id for m in found.matches]
             scores = {m.candidate_id: m.score for m in found.matches}
             for cid, grade in ev.grades(ini, kind).items():
                 if cid in ev.eligible[(ini.id, kind)]:
                     score = scores.get(cid)
                     if score is None:  # beyond the shortlist: explain scores it the same way
-                        score = explain(ini, by_id[cid], today=ds.reference_date).score
+                        score = explain(ini, by_id[cid], today=ds.reference_date, weights=weights).score
                     scored[kind].append((score, grade))
     ineligible_top = sum(
         len(set(ranked[:K]) & ds.ineligible.get(ini_id, set())) for (ini_id, _), ranked in rankings.items()
     )
+    return {"ndcg10": ev.score(lambda ini, kind: rankings[(ini.id, kind)]), "ineligible_in_top10": ineligible_top,
+            "calibration": calibration(scored, floor)}
+
+
+def run(data: str, territories: str, model: str, *, floor: int = DEFAULT_FLOOR, skills: str | None = None,
+        database: str | None = None) -> dict:
+    prep = prepare(data, territories, model)
+    ev, vectors = prep.ev, prep.vectors
+    figures = engine_figures(prep, floor=floor)
     baselines = {
         "random_eligible": ev.random_eligible(),
         "keyword_all": ev.keyword_all(),
@@ -232,17 +267,47 @@ def run(data: str, territories: str, model: str, *, floor: int = DEFAULT_FLOOR, 
     if vectors is not None:
         baselines["embedding_all"] = ev.embedding_all()
     result = {
-        "ndcg10": ev.score(lambda ini, kind: rankings[(ini.id, kind)]),
-        "ineligible_in_top10": ineligible_top,
+        "ndcg10": figures["ndcg10"],
+        "ineligible_in_top10": figures["ineligible_in_top10"],
         "eligibility_mismatches": ev.mismatches(),
         "baselines": baselines,
         "semantic": vectors is not None,
         "model": model if vectors is not None else None,
-        "calibration": calibration(scored, floor),
+        "calibration": figures["calibration"],
     }
     if skills:
         result["skills"] = evaluate_skills(skills)
+    if database is not None:
+        result["feedback"] = feedback(database)
     return result
+
+
+class FeedbackError(RuntimeError):
+    pass
+
+
+def feedback(database: str) -> dict:
+    """The declined matches per kind, as `python -m market.cli feedback --json` reads them from the
+    database (`database`, or DATABASE_URL when empty): a command of the service, so that this
+    library imports no database layer."""
+    command = [sys.executable, "-m", "market.cli", "feedback", "--json"]
+    if database:
+        command += ["--database", database]
+    done = subprocess.run(command, capture_output=True, text=True, cwd=Path(__file__).resolve().parents[1],
+                          check=False)
+    if done.returncode != 0:
+        raise FeedbackError(done.stderr.strip() or f"market.cli feedback exited with {done.returncode}")
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def feedback_table(figures: dict) -> str:
+    lines = [f"{'feedback':18}{'matches':>10}{'declined':>10}{'not relevant':>14}{'declined %':>12}"
+             f"{'not rel. %':>12}"]
+    for name in (*KINDS, "overall"):
+        f = figures[name]
+        lines.append(f"{name:18}{f['matches']:>10}{f['declined']:>10}{f['not_relevant']:>14}"
+                     f"{100 * f['declined_share']:>11.1f}%{100 * f['not_relevant_share']:>11.1f}%")
+    return "\n".join(lines)
 
 
 def table(result: dict) -> str:
@@ -264,6 +329,8 @@ def table(result: dict) -> str:
                  f"precision (grade >= 1) {cal['floor']['precision']:.3f}")
     if "skills" in result:
         lines.append(skills_table(result["skills"]))
+    if "feedback" in result:
+        lines.append(feedback_table(result["feedback"]))
     return "\n".join(lines)
 
 
@@ -275,9 +342,16 @@ def main(argv: list[str] | None = None) -> int:
                         help="sentence-transformers model path or name; empty: no semantic signal")
     parser.add_argument("--skills", help="judged skills file (shared/eval/README.md, Skills)")
     parser.add_argument("--floor", type=int, default=DEFAULT_FLOOR, help="relevance floor to measure (0-100)")
+    parser.add_argument("--database", nargs="?", const="", default=None, metavar="URL",
+                        help="also report the declined matches of this database (no URL: DATABASE_URL)")
     parser.add_argument("--json", action="store_true", help="print one JSON object last")
     args = parser.parse_args(argv)
-    result = run(args.data, args.territories, args.model, floor=args.floor, skills=args.skills)
+    try:
+        result = run(args.data, args.territories, args.model, floor=args.floor, skills=args.skills,
+                     database=args.database)
+    except FeedbackError as exc:
+        print(f"feedback unavailable: {exc}", file=sys.stderr)
+        return 2
     print(table(result))
     if args.json:
         print(json.dumps(result, ensure_ascii=False))

@@ -82,7 +82,7 @@ async def move_match(
     actor = signed_in(identity)
     change = strict_body(body, MatchUpdate)
     return await matches.move(db_session, parse_id(match_id, "rapprochement"), change.status, change.side,
-                              actor=actor, model=model_id(embedder))
+                              actor=actor, model=model_id(embedder), reason=change.reason)
 
 
 @post("/api/matches", summary="Agir sur une paire classée (l'une des parties) : le rapprochement est enregistré",
@@ -93,7 +93,8 @@ async def act_on_pair(
     actor = signed_in(identity)
     change = strict_body(body, MatchCreate)
     match, created = await matches.act(db_session, change.initiative_id, change.candidate_kind, change.candidate_id,
-                                       change.status, change.side, actor=actor, model=model_id(embedder))
+                                       change.status, change.side, actor=actor, model=model_id(embedder),
+                                       reason=change.reason)
     return Response(match, status_code=201 if created else 200)
 
 

@@ -21,9 +21,18 @@ from market.matches.pools import CandidatePools
 from market.matches.vectors import model_id
 from market.matches.workflow import STATE_LABELS
 from market.notifications import service as notices
+from market.vocabulary import DECLINE_REASONS
 
 ACTIONS = {"contacted": "Manifester mon intérêt", "in_discussion": "Accepter la mise en relation",
            "partnership": "Marquer comme partenariat", "declined": "Décliner"}
+
+
+def _reason(values: dict[str, str]) -> Any:
+    """The refusal's reason the form chose: read only when declining (the select stays on the form
+    whatever action is picked); an unknown code is refused by the service, naming the field."""
+    if values.get("status") != "declined":
+        return None
+    return values.get("reason") or None
 
 
 @get("/initiatives/{listing_id:str}/rapprochements", include_in_schema=False)
@@ -36,7 +45,7 @@ async def initiative_matches(request: Request[Any, Any, Any], db_session: AsyncS
                                                                              "volunteer_offer")}
     return render("matches.html", identity, title="Rapprochements", page=page, by_kind=by_kind, kinds_by=BY_KIND,
                   initiative_id=initiative_id, state_labels=STATE_LABELS, actions=ACTIONS,
-                  error=request.query_params.get("erreur"))
+                  decline_reasons=DECLINE_REASONS, error=request.query_params.get("erreur"))
 
 
 def _back(values: dict[str, str]) -> str:
@@ -62,7 +71,7 @@ async def move_match(request: Request[Any, Any, Any], db_session: AsyncSession, 
         return Redirect(path=f"/connexion?suite={back}", status_code=303)
     return await _acted(db_session, back, lambda: matches.move(
         db_session, parse_id(match_id, "rapprochement"), values.get("status", ""),  # type: ignore[arg-type]
-        None, actor=identity, model=model_id(embedder)))
+        None, actor=identity, model=model_id(embedder), reason=_reason(values)))
 
 
 @post("/rapprochements", include_in_schema=False)
@@ -77,7 +86,7 @@ async def act_on_pair(request: Request[Any, Any, Any], db_session: AsyncSession,
         db_session, parse_id(values.get("initiative_id", ""), "initiative"),
         values.get("candidate_kind", ""),  # type: ignore[arg-type]
         parse_id(values.get("candidate_id", ""), "annonce partenaire"), values.get("status", ""),  # type: ignore[arg-type]
-        None, actor=identity, model=model_id(embedder)))
+        None, actor=identity, model=model_id(embedder), reason=_reason(values)))
 
 
 @get("/mes-mises-en-relation", include_in_schema=False)
@@ -103,7 +112,7 @@ def candidate_matches(kind: WebKind) -> HTTPRouteHandler:
                                            limit=20, model=model_id(embedder), viewer=identity)
         return render("candidate_matches.html", identity, title="Initiatives qui correspondent", kind=kind,
                       page=page, candidate_id=candidate_id, state_labels=STATE_LABELS, actions=ACTIONS,
-                      error=request.query_params.get("erreur"))
+                      decline_reasons=DECLINE_REASONS, error=request.query_params.get("erreur"))
 
     return handler
 

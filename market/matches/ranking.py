@@ -4,7 +4,7 @@ profiles are kept between requests (`pools`)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
@@ -19,6 +19,9 @@ from market.vocabulary import CandidateKind
 from matching import engine
 from matching import types as m
 from matching.pool import Pool
+
+DEFAULT_WEIGHTS: Mapping[str, float] = engine.WEIGHTS  # the code's weights, when no setting is stored
+DEFAULT_FLOOR = engine.DEFAULT_FLOOR
 
 
 def today() -> date:
@@ -52,7 +55,8 @@ async def _rows(session: AsyncSession, kind: str, ids: Iterable[str]) -> dict[in
 
 async def rank_for_initiative(session: AsyncSession, pools: CandidatePools, initiative: Any,
                               wanted: Sequence[CandidateKind], *, limit: int, model: str | None,
-                              hints: int = 3, floor: int = engine.DEFAULT_FLOOR) -> tuple[list[Ranked], list[m.Unlock]]:
+                              hints: int = 3, floor: int = engine.DEFAULT_FLOOR,
+                              weights: Mapping[str, float] = engine.WEIGHTS) -> tuple[list[Ranked], list[m.Unlock]]:
     """Rank each kind of candidate for one initiative, and the changes that would unlock more."""
     profile = await profile_of(session, "initiative", initiative, model)
     day = today()
@@ -62,7 +66,7 @@ async def rank_for_initiative(session: AsyncSession, pools: CandidatePools, init
         pool = (await _published_profiles(session, pools, kind, model)).pool
         assert pool is not None
         by_kind[kind] = pool
-        ranking = engine.rank(profile, pool, today=day, limit=limit, floor=floor)
+        ranking = engine.rank(profile, pool, today=day, limit=limit, floor=floor, weights=weights)
         rows = await _rows(session, kind, (x.candidate_id for x in ranking.matches))
         ranking = freshness.lower_stale(ranking, rows)
         ranked.append(Ranked(kind, ranking, rows))
@@ -71,21 +75,22 @@ async def rank_for_initiative(session: AsyncSession, pools: CandidatePools, init
 
 async def rank_for_candidate(session: AsyncSession, pools: CandidatePools, kind: CandidateKind, candidate: Any, *,
                              limit: int,
-                             model: str | None, floor: int = engine.DEFAULT_FLOOR) -> Ranked:
+                             model: str | None, floor: int = engine.DEFAULT_FLOOR,
+                             weights: Mapping[str, float] = engine.WEIGHTS) -> Ranked:
     """Rank the published initiatives for one candidate (reverse browsing)."""
     profile = await profile_of(session, kind, candidate, model)
     initiatives = (await _published_profiles(session, pools, "initiative", model)).profiles
-    ranking = engine.rank_initiatives(profile, initiatives, today=today(), limit=limit, floor=floor)
+    ranking = engine.rank_initiatives(profile, initiatives, today=today(), limit=limit, floor=floor, weights=weights)
     rows = await _rows(session, "initiative", (x.initiative_id for x in ranking.matches))
     return Ranked(kind, freshness.lower_stale(ranking, rows, reverse=True), rows)
 
 
 async def explain_pair(session: AsyncSession, initiative: Any, kind: str, candidate: Any, *,
-                       model: str | None) -> m.Explanation:
+                       model: str | None, weights: Mapping[str, float] = engine.WEIGHTS) -> m.Explanation:
     """Every eligibility rule of the pair with pass/fail, and every score component."""
     profile = await profile_of(session, "initiative", initiative, model)
     other = await profile_of(session, kind, candidate, model)
-    return engine.explain(profile, other, today=today())
+    return engine.explain(profile, other, today=today(), weights=weights)
 
 
 async def eligible_counts(session: AsyncSession, pools: CandidatePools, kind: CandidateKind, *,

@@ -5,16 +5,18 @@ from __future__ import annotations
 from datetime import datetime
 
 from market.schemas import Body, Id, Out
-from market.vocabulary import CandidateKind, ListingKind, MatchStatus, MatchTarget, Side
+from market.vocabulary import CandidateKind, DeclineReason, ListingKind, MatchStatus, MatchTarget, Side
 from matching.types import Rule, Unlock
 
 
 class MatchUpdate(Body):
     """A party moves the match. The side is the one whose organisation the account acts for; `side`
-    is needed only from an account that acts for both (and must be one of its own)."""
+    is needed only from an account that acts for both (and must be one of its own). `reason`, for a
+    refusal only: why (not_relevant, already_in_touch, later), optional."""
 
     status: MatchTarget
     side: Side | None = None
+    reason: DeclineReason | None = None
 
 
 class MatchCreate(Body):
@@ -26,6 +28,7 @@ class MatchCreate(Body):
     candidate_id: Id
     status: MatchTarget
     side: Side | None = None
+    reason: DeclineReason | None = None
 
 
 class ListingRef(Out):
@@ -100,6 +103,7 @@ class MatchEventOut(Out):
     side: Side
     from_status: MatchStatus
     to_status: MatchStatus
+    reason: DeclineReason | None  # a refusal's reason, when one was given
     at: datetime
 
 
@@ -113,6 +117,7 @@ class MatchOut(Out):
     initiative: ListingRef
     candidate: ListingRef
     status: MatchStatus
+    decline_reason: DeclineReason | None
     score: int
     components: dict[str, float]
     reasons: list[str]

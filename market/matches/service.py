@@ -24,6 +24,7 @@ from market.db import insert_for, rows_changed
 from market.errors import InvalidTransition, NotFound
 from market.listings import kinds
 from market.matches import ranking
+from market.matches import settings as tuning
 from market.matches import workflow as cooperation
 from market.matches.pools import CandidatePools
 from market.matches.profiles import published_one
@@ -39,7 +40,15 @@ from market.matches.schemas import (
 )
 from market.models import Match, utcnow
 from market.notifications import events as notifications
-from market.vocabulary import CANDIDATE_KINDS, CandidateKind, ListingKind, MatchStatus, MatchTarget, Side
+from market.vocabulary import (
+    CANDIDATE_KINDS,
+    CandidateKind,
+    DeclineReason,
+    ListingKind,
+    MatchStatus,
+    MatchTarget,
+    Side,
+)
 from matching import types as m
 from matching.scoring import DEFAULT_FLOOR
 
@@ -146,11 +155,13 @@ async def _stored_pair(session: AsyncSession, initiative_id: int, kind: str, can
 async def for_initiative(session: AsyncSession, pools: CandidatePools, initiative_id: int,
                          kind: CandidateKind | None, *, limit: int, model: str | None,
                          viewer: Identity | None = None, floor: int = DEFAULT_FLOOR) -> MatchPage:
-    """Ranked candidates of one kind (or of all three, each up to `limit`, merged by score)."""
+    """Ranked candidates of one kind (or of all three, each up to `limit`, merged by score), under the
+    stored matching settings (`floor` when none is stored)."""
     initiative = await published_one(session, "initiative", initiative_id)
     wanted = [kind] if kind else list(CANDIDATE_KINDS)
+    tuned = await tuning.in_force(session, floor)
     ranked, unlock = await ranking.rank_for_initiative(session, pools, initiative, wanted, limit=limit, model=model,
-                                                      floor=floor)
+                                                      floor=tuned.floor, weights=tuned.weights)
     found = [((initiative.id, r.kind, int(x.candidate_id)), x) for r in ranked for x in r.ranking.matches]
     stored = await _stored(session, [key for key, _ in found])
     items = [
@@ -175,7 +186,9 @@ async def for_candidate(session: AsyncSession, pools: CandidatePools, kind: Cand
                         floor: int = DEFAULT_FLOOR) -> MatchPage:
     """Ranked initiatives for one candidate (reverse browsing), in the same item shape."""
     candidate = await published_one(session, kind, candidate_id)
-    ranked = await ranking.rank_for_candidate(session, pools, kind, candidate, limit=limit, model=model, floor=floor)
+    tuned = await tuning.in_force(session, floor)
+    ranked = await ranking.rank_for_candidate(session, pools, kind, candidate, limit=limit, model=model,
+                                              floor=tuned.floor, weights=tuned.weights)
     found = [((int(x.initiative_id), kind, candidate.id), x) for x in ranked.ranking.matches]
     stored = await _stored(session, [key for key, _ in found])
     items = [
@@ -197,7 +210,7 @@ async def explain(session: AsyncSession, initiative_id: int, kind: CandidateKind
     """Why a pair does or does not match; the stored match's id and status for its parties only."""
     initiative = await published_one(session, "initiative", initiative_id)
     candidate = await published_one(session, kind, candidate_id)
-    explanation = await ranking.explain_pair(session, initiative, kind, candidate, model=model)
+    explanation = await _explain(session, initiative, kind, candidate, model)
     match = await _stored_pair(session, initiative.id, kind, candidate.id)
     if match is not None and not access.is_party(viewer, initiative, kind, candidate):
         match = None
@@ -241,6 +254,7 @@ def _out(match: Match, initiative: Any, candidate: Any, explanation: m.Explanati
         initiative=listing_ref("initiative", initiative),
         candidate=listing_ref(match.candidate_kind, candidate),
         status=match.status,
+        decline_reason=match.decline_reason,
         score=explanation.score,
         components=dict(explanation.components),
         reasons=list(explanation.reasons),
@@ -250,8 +264,8 @@ def _out(match: Match, initiative: Any, candidate: Any, explanation: m.Explanati
         initiative_interest_at=match.initiative_interest_at,
         candidate_interest_at=match.candidate_interest_at,
         contacts=_contacts(match.status, initiative, match.candidate_kind, candidate, viewer),
-        history=[MatchEventOut(side=e.side, from_status=e.from_status, to_status=e.to_status, at=e.at)
-                 for e in match.events],
+        history=[MatchEventOut(side=e.side, from_status=e.from_status, to_status=e.to_status, reason=e.reason,
+                               at=e.at) for e in match.events],
         created_at=match.created_at,
         updated_at=match.updated_at,
     )
@@ -264,22 +278,24 @@ async def read(session: AsyncSession, match_id: int, *, model: str | None, viewe
     match, initiative, candidate = await _load(session, match_id)
     if not access.is_party(viewer, initiative, match.candidate_kind, candidate):
         raise NotFound(f"rapprochement {match_id} introuvable")
-    explanation = await ranking.explain_pair(session, initiative, match.candidate_kind, candidate, model=model)
+    explanation = await _explain(session, initiative, match.candidate_kind, candidate, model)
     return _out(match, initiative, candidate, explanation, viewer)
 
 
 async def move(session: AsyncSession, match_id: int, to: MatchTarget, side: Side | None, *, actor: Identity | None,
-               model: str | None) -> MatchOut:
+               model: str | None, reason: DeclineReason | None = None) -> MatchOut:
     """The actor moves the match to `to` for the side whose organisation it acts for
-    (`access.acting_side`: `side` is needed only from an account on both sides; nobody else acts)."""
+    (`access.acting_side`: `side` is needed only from an account on both sides; nobody else acts);
+    a refusal may say why (`reason`)."""
     access.signed_in(actor)
+    cooperation.check_reason(to, reason)
     match, initiative, candidate = await _load(session, match_id)
     side = access.acting_side(actor, initiative, match.candidate_kind, candidate, side)
     cooperation.check(match, to, side)
     explanation = await _checked_pair(session, initiative, match.candidate_kind, candidate, to, model)
     await _claim(session, match, to, side)
     _refresh(match, explanation)
-    event = cooperation.transition(match, to, side)
+    event = cooperation.transition(match, to, side, reason=reason)
     await session.flush()
     await notifications.match_moved(session, match, initiative, candidate, event)
     return _out(match, initiative, candidate, explanation, actor)
@@ -290,10 +306,17 @@ def _raced() -> InvalidTransition:
                              field="status")
 
 
+async def _explain(session: AsyncSession, initiative: Any, kind: str, candidate: Any,
+                   model: str | None) -> m.Explanation:
+    """The engine's view of the pair under the stored weights."""
+    weights = (await tuning.in_force(session)).weights
+    return await ranking.explain_pair(session, initiative, kind, candidate, model=model, weights=weights)
+
+
 async def _checked_pair(session: AsyncSession, initiative: Any, kind: str, candidate: Any, to: MatchTarget,
                         model: str | None) -> m.Explanation:
     """The engine's view of the pair; only a refusal goes on when the pair no longer qualifies."""
-    explanation = await ranking.explain_pair(session, initiative, kind, candidate, model=model)
+    explanation = await _explain(session, initiative, kind, candidate, model)
     if to != "declined" and not explanation.eligible:
         failed = "; ".join(rule.detail for rule in explanation.rules if not rule.passed)
         raise InvalidTransition(
@@ -304,16 +327,18 @@ async def _checked_pair(session: AsyncSession, initiative: Any, kind: str, candi
 
 
 async def act(session: AsyncSession, initiative_id: int, kind: CandidateKind, candidate_id: int, to: MatchTarget,
-              side: Side | None, *, actor: Identity | None, model: str | None) -> tuple[MatchOut, bool]:
+              side: Side | None, *, actor: Identity | None, model: str | None,
+              reason: DeclineReason | None = None) -> tuple[MatchOut, bool]:
     """A party acts on a ranked pair: the stored match moves (as `move`), or, when nobody acted on
     the pair yet, the match is created and moved at once. Returns the match and whether it was
     created. Of two parties creating the same pair at the same moment, one wins, the other gets 409."""
     access.signed_in(actor)
+    cooperation.check_reason(to, reason)
     initiative = await published_one(session, "initiative", initiative_id)
     candidate = await published_one(session, kind, candidate_id)
     stored = await _stored_pair(session, initiative.id, kind, candidate.id)
     if stored is not None:
-        return await move(session, stored.id, to, side, actor=actor, model=model), False
+        return await move(session, stored.id, to, side, actor=actor, model=model, reason=reason), False
     side = access.acting_side(actor, initiative, kind, candidate, side)
     cooperation.check(Match(status="suggested"), to, side)
     explanation = await _checked_pair(session, initiative, kind, candidate, to, model)
@@ -329,7 +354,7 @@ async def act(session: AsyncSession, initiative_id: int, kind: CandidateKind, ca
         raise _raced()
     match = await session.get(Match, match_id)
     assert match is not None
-    event = cooperation.transition(match, to, side)
+    event = cooperation.transition(match, to, side, reason=reason)
     await session.flush()
     await notifications.match_moved(session, match, initiative, candidate, event)
     return _out(match, initiative, candidate, explanation, actor), True

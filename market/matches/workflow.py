@@ -3,7 +3,9 @@
 - contacted: one side expressed interest (its `*_interest_at` is set);
 - in_discussion: the other side agreed too (mutual opt-in: contact details are shown from here);
 - partnership: from in_discussion, by either side;
-- declined: from any open state (suggested, contacted, in_discussion), by either side.
+- declined: from any open state (suggested, contacted, in_discussion), by either side, with an
+  optional reason (`DECLINE_REASONS`: not relevant, already in touch, later) kept on the match and
+  its history entry; a reason goes with a refusal only.
 Partnership and declined are final. Anything else is an InvalidTransition (409).
 """
 
@@ -11,9 +13,9 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from market.errors import InvalidTransition
+from market.errors import InvalidField, InvalidTransition
 from market.models import Match, MatchEvent, utcnow
-from market.vocabulary import MatchTarget, Side
+from market.vocabulary import DECLINE_REASONS, DeclineReason, MatchTarget, Side
 
 OPEN = frozenset({"suggested", "contacted", "in_discussion"})
 AGREED = frozenset({"in_discussion", "partnership"})
@@ -62,13 +64,30 @@ def check(match: Match, to: str, side: str) -> None:
         raise _refuse(match, to, "un partenariat suit une mise en discussion acceptée par les deux parties")
 
 
-def transition(match: Match, to: MatchTarget, side: Side, at: datetime | None = None) -> MatchEvent:
-    """Move the match, record who did it, and return the history entry (added to `match.events`)."""
+def check_reason(to: str, reason: str | None) -> None:
+    """A reason is one of the codes, and only for a refusal (400 naming `reason` otherwise)."""
+    if reason is None:
+        return
+    if reason not in DECLINE_REASONS:
+        known = ", ".join(f"{code} ({label})" for code, label in DECLINE_REASONS.items())
+        raise InvalidField(f"motif de refus inconnu : « {reason} » ; motifs possibles : {known}", field="reason")
+    if to != "declined":
+        raise InvalidField("un motif ne s'indique qu'en déclinant le rapprochement (status « declined »)",
+                           field="reason")
+
+
+def transition(match: Match, to: MatchTarget, side: Side, at: datetime | None = None,
+               reason: DeclineReason | None = None) -> MatchEvent:
+    """Move the match, record who did it (and why, for a refusal), and return the history entry
+    (added to `match.events`)."""
+    check_reason(to, reason)
     check(match, to, side)
     at = at or utcnow()
     if to in ("contacted", "in_discussion"):
         _mark_interest(match, side, at)
-    event = MatchEvent(side=side, from_status=match.status, to_status=to, at=at)
+    if to == "declined":
+        match.decline_reason = reason
+    event = MatchEvent(side=side, from_status=match.status, to_status=to, reason=reason, at=at)
     match.status = to
     match.updated_at = at
     match.events.append(event)

@@ -5,7 +5,7 @@ procrastinate version pinned in requirements.txt; a later version's own migratio
 (procrastinate/sql/migrations) go in a new revision.
 
 Revision ID: 20261204_0018
-Revises: 20261203_0016
+Revises: 20261204_0017
 Create Date: 2026-12-04 00:18:00
 """
 
@@ -15,7 +15,7 @@ from alembic import op
 from sqlalchemy.util import await_only
 
 revision = '20261204_0018'
-down_revision = '20261203_0016'
+down_revision = '20261204_0017'
 branch_labels = None
 depends_on = None
 
