@@ -35,7 +35,7 @@ from tests.conftest import _wipe, suite_settings
 from tests.factories import initiative, support_provider, volunteer_offer
 from tests.helpers import assert_problem, run
 from tests.mailbox import free_port
-from tests.people import Person, make_person
+from tests.people import Person, anonymously, make_person
 from tests.reliability.live import serving
 
 PUBLIC_FIELDS = {"id", "kind", "at", "listing_kind", "listing_id", "title", "department", "amount_cents",
@@ -46,7 +46,8 @@ WAIT = 15.0
 class Reader:
     """One SSE stream read on a thread of its own: events (id, event, data) and comments as they come."""
 
-    def __init__(self, base_url: str, headers: dict[str, str] | None = None) -> None:
+    def __init__(self, base_url: str, headers: dict[str, str] | None = None, path: str = "/api/events") -> None:
+        self.path = path
         self.items: queue.Queue[dict[str, Any]] = queue.Queue()
         self.seen: list[dict[str, Any]] = []
         self.raw: list[str] = []
@@ -62,7 +63,7 @@ class Reader:
 
     def _read(self, base_url: str, headers: dict[str, str]) -> None:
         try:
-            with self._client.stream("GET", "/api/events", headers=headers) as response:
+            with self._client.stream("GET", self.path, headers=headers) as response:
                 self.status = response.status_code
                 self.content_type = response.headers.get("content-type", "")
                 self._opened.set()
@@ -191,8 +192,30 @@ def test_a_stream_resumes_after_last_event_id(live_settings: Settings, server: s
         mine.event("listing_moderated", listing_id=later["id"])
         assert all(int(item["id"]) > int(seen["id"]) for item in anyone.seen if "id" in item)
         assert "listing_moderated" not in anyone.kinds() + other.kinds()
+    first_load = Reader(server, {}, path=f"/api/events?after={seen['id']}")  # the home page's script
+    try:
+        first_load.event("listing_published", listing_id=later["id"])
+    finally:
+        first_load.close()
     refused = httpx.get(server + "/api/events", headers={"Last-Event-ID": "douze"}, timeout=10)
     assert_problem(refused, 400, "Last-Event-ID")
+    assert_problem(httpx.get(server + "/api/events?after=-1", timeout=10), 400, "after")
+
+
+def test_the_home_page_lists_the_latest_events_without_javascript(client: TestClient, settings: Settings) -> None:
+    leader = make_person(settings, "project_leader")
+    made = client.post("/api/initiatives", json=initiative(title="Ressourcerie du Lion"), headers=leader.headers)
+    assert made.status_code == 201, made.text
+    with anonymously(client):
+        page = client.get("/").text
+    assert "Nouvelle initiative : « Ressourcerie du Lion » (90)" in page
+    assert f'href="/initiatives/{made.json()["id"]}"' in page
+    assert 'aria-live="polite"' in page and '<script src="/static/js/feed.js"></script>' in page
+    assert "<script>" not in page and "Votre annonce" not in page  # no inline script; nobody's own events
+    own = client.get("/", headers=leader.headers).text
+    assert "Votre annonce « Ressourcerie du Lion » est publiée" in own
+    assert client.get("/static/js/feed.js").headers["content-type"].startswith(("application/javascript",
+                                                                                "text/javascript"))
 
 
 def test_two_app_instances_on_postgresql_share_their_events(live_settings: Settings, tmp_path: Path,

@@ -2,7 +2,8 @@
 
 Everyone receives the public events; a signed-in person also those of their own listings and
 matches, as decided when the stream opens. `Last-Event-ID` (sent again by EventSource when it
-reconnects) first replays what followed that event from the recent ones kept in the database. A
+reconnects), or `?after=` on a first connection, first replays what followed that event from the
+recent ones kept in the database. A
 comment goes out every `live_heartbeat` seconds (15 by default) so proxies keep the line open. When
 the server is asked to stop, every stream ends at once and its client reconnects elsewhere.
 """
@@ -46,14 +47,21 @@ STOP_SIGNALS = (signal.SIGTERM, signal.SIGINT)
 async def live_events(request: Request[Any, Any, Any], state: State, db_session: AsyncSession, identity: IdentityDep,
                       last_event_id: Annotated[str | None, Parameter(header="Last-Event-ID", required=False,
                                                                      description="reprendre après cet événement")]
+                      = None,
+                      after: Annotated[str | None, Parameter(query="after", required=False,
+                                                             description="comme Last-Event-ID, pour une première "
+                                                                         "connexion (EventSource n'envoie pas "
+                                                                         "d'en-tête) ; l'en-tête l'emporte")]
                       = None) -> ServerSentEvent:
     hub: Hub = state.live
     if hub.closing.is_set():
         raise ServiceUnavailable("le serveur s'arrête : reconnectez-vous dans un instant")
-    after = _event_id(last_event_id)
+    since = _event_id(last_event_id, "Last-Event-ID", "header")
+    if since is None:
+        since = _event_id(after, "after", "query")
     queue = hub.subscribe()  # before reading the backlog, so nothing falls between the two
     try:
-        backlog = await events.recent(db_session, identity, after=after, limit=REPLAY) if after is not None else []
+        backlog = await events.recent(db_session, identity, after=since, limit=REPLAY) if since is not None else []
     except BaseException:
         hub.unsubscribe(queue)
         raise
@@ -62,13 +70,14 @@ async def live_events(request: Request[Any, Any, Any], state: State, db_session:
                            headers={"X-Accel-Buffering": "no", "Cache-Control": "no-cache"})
 
 
-def _event_id(value: str | None) -> int | None:
-    if value is None or not value.strip():
+def _event_id(value: str | None, field: str, source: str) -> int | None:
+    value = (value or "").strip()
+    if not value:
         return None
-    if not value.strip().isascii() or not value.strip().isdigit() or len(value.strip()) > 18:
-        raise InvalidField("Last-Event-ID : l'identifiant d'un événement reçu (un entier) est attendu",
-                           field="Last-Event-ID", source="header")
-    return int(value.strip())
+    if not value.isascii() or not value.isdigit() or len(value) > 18:
+        raise InvalidField(f"{field} : l'identifiant d'un événement reçu (un entier) est attendu",
+                           field=field, source=source)
+    return int(value)
 
 
 async def _stream(hub: Hub, queue: asyncio.Queue[dict[str, Any]], backlog: list[dict[str, Any]],
