@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import json
 import queue
+import secrets
 import signal
 import threading
 import time
@@ -30,7 +31,8 @@ from market.config import Settings
 from market.db import create_engine, session_scope
 from market.live import events
 from market.live.hub import Hub
-from market.models import Initiative
+from market.models import Initiative, Pledge
+from market.pledges import states
 from tests.conftest import _wipe, suite_settings
 from tests.factories import initiative, support_provider, volunteer_offer
 from tests.helpers import assert_problem, run
@@ -160,9 +162,19 @@ def test_public_events_reach_everyone_and_private_ones_only_their_parties(live_s
             "initiative_id": ini["id"], "candidate_kind": "support_provider", "candidate_id": provider["id"],
             "status": "contacted"})
         assert move.status_code == 201, move.text
+        match_id = move.json()["id"]
         for reader in (mine, theirs):  # both parties see the move
-            got = reader.event("match_moved", match_id=move.json()["id"])
+            got = reader.event("match_moved", match_id=match_id)
             assert got["data"]["to_status"] == "contacted" and got["data"]["initiative"]["listing_id"] == ini["id"]
+        for person, status in ((leader, "in_discussion"), (partner, "partnership")):
+            moved = httpx.patch(f"{server}/api/matches/{match_id}", json={"status": status}, headers=person.headers,
+                                timeout=30)
+            assert moved.status_code == 200, moved.text
+        for reader in (anyone, other):  # a partnership between published listings is public
+            got = reader.event("partnership", match_id=match_id)
+            assert got["data"]["initiative"]["title"] == "Cantine des Forges"
+            assert got["data"]["candidate"] == {"listing_kind": "support_provider", "listing_id": provider["id"],
+                                                "title": provider["name"]}
 
         # a later public event: whoever got it after the private ones would have had them before
         sentinel = post(server, stranger, "/api/volunteer-offers", volunteer_offer())
@@ -270,6 +282,38 @@ def test_a_rolled_back_change_is_never_told(live_settings: Settings) -> None:
 
     got = run(scenario())
     assert [(item["kind"], item["data"]["action"]) for item in got] == [("listing_moderated", "kept")]
+
+
+def test_a_settled_pledge_is_public_with_its_amount_only_when_not_anonymous(live_settings: Settings) -> None:
+    leader = make_person(live_settings, "project_leader")
+    with TestClient(create_app(live_settings)) as client:
+        made = client.post("/api/initiatives", json=initiative(title="Monnaie locale"), headers=leader.headers)
+        assert made.status_code == 201, made.text
+
+    async def scenario() -> list[dict[str, Any]]:
+        hub = Hub(live_settings.database_url, _engine_url(live_settings))
+        await hub.start()
+        heard = hub.subscribe()
+        try:
+            for anonymous in (False, True):
+                async with session_scope(live_settings) as session:
+                    pledge = Pledge(initiative_id=made.json()["id"], amount_cents=2500, email="don@example.org",
+                                    display_name="Dominique Donateur", anonymous=anonymous,
+                                    stripe_reference=secrets.token_hex(8), receipt_token=secrets.token_hex(16))
+                    session.add(pledge)
+                    await session.flush()
+                    assert await states.mark_succeeded(session, pledge.id, "ch_1")
+                    assert not await states.mark_succeeded(session, pledge.id, "ch_1")  # told once
+            return [events.public(await asyncio.wait_for(heard.get(), WAIT)) for _ in range(2)]
+        finally:
+            await hub.stop()
+
+    paid, anonymous = run(scenario())
+    assert {k: v for k, v in paid.items() if k not in ("id", "at")} == {
+        "kind": "pledge_settled", "listing_kind": "initiative", "listing_id": made.json()["id"],
+        "title": "Monnaie locale", "amount_cents": 2500}
+    assert anonymous["kind"] == "pledge_settled" and anonymous["amount_cents"] is None
+    assert "Dominique" not in json.dumps([paid, anonymous]) and "don@" not in json.dumps([paid, anonymous])
 
 
 def test_heartbeat_comments_while_idle(live_settings: Settings) -> None:

@@ -32,7 +32,7 @@ KEEP = 2000  # rows kept for resuming and for the home page; older ones are prun
 PUBLIC_KINDS = frozenset({"listing_published", "partnership", "pledge_settled"})
 PENDING, COMMITTING = "live_pending", "live_committing"
 
-# Where committed events go in this process (SQLite): database URL -> the hubs' `publish`
+# Where committed events go in this process (SQLite): engine URL -> the hubs' `hand_on`
 LOCAL: dict[str, set[Callable[[dict[str, Any]], None]]] = {}
 
 
@@ -159,7 +159,6 @@ def _after_commit(session: Session) -> None:
 
 
 @event.listens_for(Session, "after_rollback")
-def _after_rollback(session: Session) -> None:
-    if not session.in_transaction():
-        session.info.pop(PENDING, None)
-        session.info.pop(COMMITTING, None)
+def _after_rollback(session: Session) -> None:  # the outermost rollback: nothing of it is told
+    session.info.pop(PENDING, None)
+    session.info.pop(COMMITTING, None)

@@ -30,18 +30,20 @@ class Hub:
         self.last_id = 0
         self._listener: asyncio.Task[None] | None = None
         self._reading = asyncio.Lock()  # one query at a time on the listening connection
+        self._loop: asyncio.AbstractEventLoop | None = None
 
     @property
     def on_postgres(self) -> bool:
         return self.database_url.startswith("postgresql")
 
     async def start(self) -> None:
+        self._loop = asyncio.get_running_loop()
         if self.on_postgres:
             ready = asyncio.get_running_loop().create_future()
             self._listener = asyncio.create_task(self._listen(ready))
             await asyncio.wait([ready, self._listener], timeout=10, return_when=asyncio.FIRST_COMPLETED)
         else:
-            events.LOCAL.setdefault(self.engine_url, set()).add(self.publish)
+            events.LOCAL.setdefault(self.engine_url, set()).add(self.hand_on)
 
     def subscribe(self) -> asyncio.Queue[dict[str, Any]]:
         queue: asyncio.Queue[dict[str, Any]] = asyncio.Queue(QUEUE_SIZE)
@@ -59,6 +61,17 @@ class Hub:
             except asyncio.QueueFull:
                 self._drop(queue)
 
+    def hand_on(self, item: dict[str, Any]) -> None:
+        """`publish` from a commit of this process, maybe made on another thread or event loop."""
+        try:
+            same_loop = asyncio.get_running_loop() is self._loop
+        except RuntimeError:
+            same_loop = False
+        if same_loop or self._loop is None:
+            self.publish(item)
+        elif not self._loop.is_closed():
+            self._loop.call_soon_threadsafe(self.publish, item)
+
     def _drop(self, queue: asyncio.Queue[dict[str, Any]]) -> None:
         self.subscribers.discard(queue)
         while not queue.empty():
@@ -73,7 +86,7 @@ class Hub:
 
     async def stop(self) -> None:
         self.close()
-        events.LOCAL.get(self.engine_url, set()).discard(self.publish)
+        events.LOCAL.get(self.engine_url, set()).discard(self.hand_on)
         if self._listener is not None:
             self._listener.cancel()
             with contextlib.suppress(asyncio.CancelledError):
