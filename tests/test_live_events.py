@@ -354,3 +354,12 @@ def _wait_until(condition: Callable[[], bool], seconds: float = 30) -> None:
     while not condition():
         assert time.monotonic() < deadline
         time.sleep(0.05)
+
+
+def test_the_openapi_document_declares_the_stream(client: TestClient) -> None:
+    operation = client.get("/schema/openapi.json").json()["paths"]["/api/events"]["get"]
+    assert set(operation["responses"]["200"]["content"]) == {"text/event-stream"}
+    parameters = {(p["name"], p["in"]) for p in operation["parameters"]}
+    assert {("Last-Event-ID", "header"), ("after", "query")} <= parameters
+    assert operation["responses"]["400"]["content"] == {"application/problem+json": {
+        "schema": {"$ref": "#/components/schemas/Problem"}}}
