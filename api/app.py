@@ -28,6 +28,7 @@ from api.controllers.accounts import (
     OrganisationController,
     PlatformRoleController,
 )
+from api.controllers.events import live_events, start_live, stop_live
 from api.controllers.health import health
 from api.controllers.listings import CONTROLLERS
 from api.controllers.matches import ROUTER as MATCHES
@@ -67,8 +68,9 @@ VENDOR = "/static/vendor/swagger-ui-dist"
 def create_app(settings: Settings | None = None) -> Litestar:
     settings = settings or Settings.from_env()
     mask_tokens_in_access_logs()
+    engine = create_engine(settings)
     db_config = SQLAlchemyAsyncConfig(
-        engine_instance=create_engine(settings),
+        engine_instance=engine,
         session_config=AsyncSessionConfig(expire_on_commit=False),
         before_send_handler="autocommit_include_redirects",  # a form post answers 303: it commits too
         set_default_exception_handler=False,
@@ -105,6 +107,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
     return Litestar(
         route_handlers=[
             health,
+            live_events,
             get_vocabulary,
             search_territories,
             *CONTROLLERS,
@@ -145,11 +148,12 @@ def create_app(settings: Settings | None = None) -> Litestar:
         },
         exception_handlers={Exception: handle_error},
         # App-wide state: the model (loaded at start-up), the territory index (built on the first
-        # search), the candidate pools of the matching engine, the Stripe gateway.
+        # search), the candidate pools of the matching engine, the Stripe gateway, the live events' hub
+        # (made at start-up, api/controllers/events.py) and the engine URL its in-process fan-out keys on.
         state=State({"settings": settings, "embedder": None, "territory_index": None, "pools": CandidatePools(),
-                     "payments": StripeGateway(settings)}),
-        on_startup=[load_model, forget_expired_sessions, start_jobs],
-        on_shutdown=[stop_jobs, close_payments],
+                     "payments": StripeGateway(settings), "live_engine_url": str(engine.url)}),
+        on_startup=[load_model, forget_expired_sessions, start_jobs, start_live],
+        on_shutdown=[stop_live, stop_jobs, close_payments],
         openapi_config=OpenAPIConfig(
             title="Bourse aux initiatives",
             version=VERSION,

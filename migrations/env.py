@@ -10,6 +10,7 @@ from sqlalchemy.engine import Connection
 
 from market.config import Settings
 from market.db import create_engine
+from market.live import models as _live  # noqa: F401  (its table in the metadata)
 from market.matches import models as _matching_settings  # noqa: F401  (its table in the metadata)
 from market.models import Base
 from market.notifications import models as _notifications  # noqa: F401  (its tables in the metadata)

@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from market.access import Identity
 from market.errors import InvalidTransition
+from market.live import events as live
 from market.models import ModerationAction, utcnow
 
 STATE_LABELS = {
@@ -71,5 +72,6 @@ def change(session: AsyncSession, kind: str, listing: Any, to: str, *, action: s
     from_status = listing.status
     transition(listing, to)
     listing.updated_at = utcnow()
+    live.listing_moderated(session, kind, listing, action=action, from_status=from_status, reason=reason)
     return record(session, kind, listing, action=action, from_status=from_status, actor=actor, reason=reason,
                   details=details, merged_into_id=merged_into_id)

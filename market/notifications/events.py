@@ -11,6 +11,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from market.listings import kinds as listing_kinds
+from market.live import events as live
 from market.models import Match, MatchEvent
 from market.notifications import outbox, preferences, recipients
 from market.notifications.kinds import BY_STATUS, EventKind
@@ -38,6 +39,7 @@ def listing_path(kind: str, listing: Any) -> str:
 
 async def match_moved(session: AsyncSession, match: Match, initiative: Any, candidate: Any, event: MatchEvent) -> None:
     """Tell the side that did not act. Never raises: a failure is logged and rolled back to the savepoint."""
+    live.match_moved(session, match, initiative, candidate, event)  # both parties' streams, after the commit
     kind = BY_STATUS.get(event.to_status)
     if kind is None:
         return

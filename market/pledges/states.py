@@ -16,6 +16,7 @@ from sqlalchemy import case, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from market.db import dialect, insert_for, rows_changed
+from market.live import events as live
 from market.models import Pledge, PledgeRefund, utcnow
 from market.pledges.payments import Intent, Refund
 
@@ -91,6 +92,8 @@ async def mark_succeeded(session: AsyncSession, pledge_id: int, charge_id: str |
         .values(status="succeeded", settled_at=now, updated_at=now, failure_reason=None,
                 charge_id=func.coalesce(Pledge.charge_id, charge_id))
         .execution_options(**NO_SYNC))
+    if changed == 1:
+        await live.pledge_settled(session, pledge_id)
     return changed == 1
 
 
@@ -114,6 +117,8 @@ async def apply_refunded_total(session: AsyncSession, pledge_id: int, total: int
                 settled_at=func.coalesce(Pledge.settled_at, now), updated_at=now, failure_reason=None,
                 charge_id=func.coalesce(Pledge.charge_id, charge_id))
         .execution_options(**NO_SYNC))
+    if changed == 1:
+        await live.pledge_settled(session, pledge_id)
     return changed == 1
 
 

@@ -1,7 +1,7 @@
 """search by words beside stems: a query word whose stem is too short is matched on its own letters
 
 Revision ID: 20261204_0023
-Revises: 20261204_0018
+Revises: 20261204_0019
 Create Date: 2026-12-04 00:23:00
 """
 
@@ -13,7 +13,7 @@ from alembic import op
 from market.reference.search import stem_text, word_text
 
 revision = '20261204_0023'
-down_revision = '20261204_0018'
+down_revision = '20261204_0019'
 branch_labels = None
 depends_on = None
 
