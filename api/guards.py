@@ -5,6 +5,9 @@ An app-wide guard on the JSON API. The writes open to anyone (signing up and in,
 pledges, the Stripe webhook) say so with `opt=ANONYMOUS`; the web client's forms redirect to the
 sign-in page themselves. A request with a bearer token or a signed-in session goes on: the identity
 dependency checks the token, and the services who may do what.
+
+The guard is a coroutine: Litestar runs a plain function guard in a worker thread, a thread hop on
+every request for a few dictionary look-ups.
 """
 
 from __future__ import annotations
@@ -25,7 +28,7 @@ def signed_in_session(connection: ASGIConnection) -> bool:
     return isinstance(data, dict) and data.get("account_id") is not None
 
 
-def credentials_first(connection: ASGIConnection, handler: BaseRouteHandler) -> None:
+async def credentials_first(connection: ASGIConnection, handler: BaseRouteHandler) -> None:
     scope = connection.scope
     if scope["type"] != "http" or scope["method"] in SAFE or handler.opt.get("anonymous"):
         return
