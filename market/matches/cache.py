@@ -8,7 +8,8 @@ one query reads, for each kind asked, the same aggregate the candidate pools are
 (`pools.py`: count, id sum, latest creation and update of the published rows) plus the freshness
 marks (count and latest `stale_at`, which the freshness job changes without touching `updated_at`),
 and the initiative's own `updated_at` comes with the row the request loads anyway. Every worker asks
-the database, so none serves a ranking another worker's write made stale. Nothing is written.
+the database, so none serves a ranking another worker's write made stale. The initiative's stored
+matches are versioned too (count, latest update), for a ranking that reads them. Nothing is written.
 
 Only the engine's rankings are kept, never ORM rows: the listings a ranking points to are read again
 for each request (organisation names, contacts and statuses are always the current ones).
@@ -29,6 +30,7 @@ from market.db import database_key
 from market.listings import kinds
 from market.matches import ranking
 from market.matches.pools import CandidatePools
+from market.models import Match
 from market.vocabulary import CandidateKind
 from matching import types as m
 
@@ -54,9 +56,15 @@ def freeze(value: Any) -> Hashable:
     return repr(value)
 
 
-async def versions(session: AsyncSession, wanted: Iterable[str]) -> tuple[Any, ...]:
-    """The published rows' version of each kind, in one query."""
-    parts = []
+async def versions(session: AsyncSession, wanted: Iterable[str], initiative_id: int) -> tuple[Any, ...]:
+    """The published rows' version of each kind, and of the initiative's stored matches (a ranking
+    that leaves declined pairs out, or says why, reads them), in one query."""
+    parts = [
+        select(literal("match").label("kind"), func.count().label("n"), func.sum(Match.id).label("ids"),
+               func.max(Match.created_at).label("created"), func.max(Match.updated_at).label("updated"),
+               func.count(Match.id).label("stale"), func.max(Match.updated_at).label("stale_last"))
+        .where(Match.initiative_id == initiative_id)
+    ]
     for kind in wanted:
         model = kinds.KINDS[kind].model
         parts.append(
@@ -65,8 +73,6 @@ async def versions(session: AsyncSession, wanted: Iterable[str]) -> tuple[Any, .
                    func.count(model.stale_at).label("stale"), func.max(model.stale_at).label("stale_last"))
             .where(model.status == "published")
         )
-    if not parts:
-        return ()
     stmt = parts[0] if len(parts) == 1 else union_all(*parts)
     rows = (await session.execute(stmt)).all()
     return tuple(sorted(tuple(str(v) if v is not None else None for v in row) for row in rows))
@@ -91,7 +97,8 @@ class RankingCache:
         key = (database_key(session), initiative.id, tuple(wanted), ranking.today(),
                tuple(sorted((name, freeze(value)) for name, value in params.items())))
         # read before ranking: a write committed meanwhile makes this version old, never the ranking
-        version = (str(initiative.updated_at), initiative.embedding_model, await versions(session, wanted))
+        found = await versions(session, wanted, initiative.id)
+        version = (str(initiative.updated_at), initiative.embedding_model, found)
         entry = self._entries.get(key)
         if entry is not None and entry.version == version:
             self.hits += 1
