@@ -5,8 +5,9 @@ production (uvicorn, --workers): a Litestar hello-world and the same browse thro
 Usage: .venv/bin/python benchmarks/load.py [--duration 10] [--workers 1] [--connections 16] [--rate 200]
 Uses DATABASE_URL (default: the embedded SQLite that `make run` fills). Prints a table, then one JSON line.
 
-Measured: requests/s and latency (p50, p99) per route and the ratio to each anchor; an initiative's
-matches warm (p95 of wrk) and the first request after a restart; an open-loop mix of the routes at
+Measured: requests/s and latency (p50, p99) per route and the ratio to each anchor; the browse again
+with the ETag of its first answer (304s); an initiative's matches warm (wrk, then one request at a
+time: p50, p95) and the first request after a restart; an open-loop mix of the routes at
 --rate requests/s (p50, p99, errors); the resident memory of each worker after the load; whether a
 read of matches wrote to the database (row counts of the match table before and after).
 """
@@ -83,8 +84,9 @@ def _wait(base: str, process: subprocess.Popen[bytes]) -> None:
     raise SystemExit("le serveur ne répond pas")
 
 
-def wrk(url: str, duration: int, connections: int) -> dict[str, float]:
-    out = subprocess.run(["wrk", "-t2", f"-c{connections}", f"-d{duration}s", "--latency", url],
+def wrk(url: str, duration: int, connections: int, headers: dict[str, str] | None = None) -> dict[str, float]:
+    extra = [arg for name, value in (headers or {}).items() for arg in ("-H", f"{name}: {value}")]
+    out = subprocess.run(["wrk", "-t2", f"-c{connections}", f"-d{duration}s", "--latency", *extra, url],
                          capture_output=True, text=True, check=True).stdout
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))  # type: ignore[union-attr]
     latency = {p: _ms(m.group(2), m.group(3)) for p in ("50", "99")
@@ -97,6 +99,18 @@ def wrk(url: str, duration: int, connections: int) -> dict[str, float]:
 
 def _ms(value: str, unit: str) -> float:
     return round(float(value) * UNITS[unit], 2)
+
+
+def sequential_ms(url: str, count: int) -> dict[str, float]:
+    """One request at a time (no queueing behind other connections): the latency a reader sees."""
+    samples = []
+    with httpx.Client(timeout=60) as client:
+        for _ in range(count):
+            started = time.perf_counter()
+            assert client.get(url).status_code == 200
+            samples.append((time.perf_counter() - started) * 1000)
+    ordered = sorted(samples)
+    return {"p50_ms": round(ordered[len(ordered) // 2], 2), "p95_ms": round(ordered[int(len(ordered) * 0.95) - 1], 2)}
 
 
 def worker_rss_mb(process: subprocess.Popen[bytes]) -> list[int]:
@@ -191,18 +205,27 @@ def main() -> int:
         for name, path in routes.items():
             assert httpx.get(base + path, timeout=120).status_code == 200, path  # warm: indexes, pools
             figures[name] = wrk(base + path, args.duration, args.connections)
+        etag = httpx.get(base + routes["browse"], timeout=30).headers.get("etag")
+        if etag:  # an anonymous reader that already has the page: 304 without body
+            figures["browse_304"] = wrk(base + routes["browse"], args.duration, args.connections,
+                                        {"If-None-Match": etag})
+        figures["matches_sequential"] = sequential_ms(base + routes["matches"], 200)
         figures["mix"] = asyncio.run(open_loop(base, list(routes.values()), args.rate, args.duration))
         figures["rss_mb"] = worker_rss_mb(process)
         after = match_rows()
         figures["rows_written_by_reads"] = after - before
     hello, bare = figures["hello"]["rps"], figures["bare_browse"]["rps"]
     print(f"{'route':<12}{'req/s':>10}{'p50 ms':>10}{'p99 ms':>10}{'/ bare':>9}{'/ hello':>9}")
-    for name in ("hello", "bare_browse", *routes):
+    for name in ("hello", "bare_browse", *routes, "browse_304"):
+        if name not in figures:
+            continue
         row = figures[name]
         print(f"{name:<12}{row['rps']:>10.0f}{row['p50_ms']:>10.1f}{row['p99_ms']:>10.1f}"
               f"{row['rps'] / bare:>9.0%}{row['rps'] / hello:>9.0%}")
     mix = figures["mix"]
     print(f"mélange à {mix['rate']} req/s : p50 {mix['p50_ms']} ms, p99 {mix['p99_ms']} ms, {mix['errors']} erreurs")
+    seq = figures["matches_sequential"]
+    print(f"rapprochements, une requête à la fois : p50 {seq['p50_ms']} ms, p95 {seq['p95_ms']} ms")
     print(f"rapprochements : premier appel {figures['matches_first_ms']} ms ; RSS par worker {figures['rss_mb']} Mo ; "
           f"{figures['rows_written_by_reads']} lignes écrites par les lectures")
     print(json.dumps(figures))

@@ -4,6 +4,7 @@ This module does not use `from __future__ import annotations`: the handlers' ann
 the kind's own Structs, read from the factory's arguments when each class is built.
 """
 
+import hashlib
 from typing import Annotated, Any, Literal
 
 from litestar import Controller, Request, Response, delete, get, patch, post
@@ -11,6 +12,7 @@ from litestar.datastructures import ResponseHeader
 from litestar.di import Provide
 from litestar.params import Parameter
 from litestar.response import Stream
+from litestar.serialization import encode_json
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.deps import EmbedderDep, parse_id, strict_body
@@ -31,6 +33,28 @@ from market.vocabulary import EconomicPurpose, Maturity, Need, OrgForm, Stance, 
 TERRITORY_HELP = ("Code postal, code commune, EPCI, département ou région (niveau précisable : postal:70400, "
                   "commune:70400, region:27, department:75) ; l'en-tête Territory-Read-As dit la lecture retenue")
 TERRITORY_HEADER = "Territory-Read-As"
+ETAG_HELP = ("Lectures anonymes : empreinte du corps ; renvoyée dans If-None-Match, la réponse est 304 sans corps "
+             "tant que le corps serait le même")
+
+
+def conditional(request: Request[Any, Any, Any], anonymous: bool, body: Any,
+                headers: dict[str, str] | None = None) -> Response[Any]:
+    """The JSON answer; for an anonymous read, with an ETag (a digest of the exact bytes sent) and a 304
+    without body when the request's If-None-Match names it. Signed-in reads are left as they were (an
+    unpublished listing may be shown to its organisation: no validator of it is handed out)."""
+    if not anonymous:
+        return Response(body, headers=headers)
+    encoded = encode_json(body)
+    etag = '"' + hashlib.blake2b(encoded, digest_size=16).hexdigest() + '"'
+    sent = request.headers.get("if-none-match")
+    headers = {**(headers or {}), "ETag": etag}
+    if sent and (sent.strip() == "*" or etag in {t.strip().removeprefix("W/") for t in sent.split(",")}):
+        return Response(b"", status_code=304, headers=headers)
+    return Response(encoded, media_type="application/json", headers=headers)
+
+
+def _etag_header() -> ResponseHeader:
+    return ResponseHeader(name="ETag", documentation_only=True, description=ETAG_HELP)
 
 
 def listing_controller(spec: KindSpec) -> type[Controller]:
@@ -44,11 +68,12 @@ def listing_controller(spec: KindSpec) -> type[Controller]:
         @get("/", summary=f"Parcourir les annonces publiées ({spec.label})", response_headers=[
             ResponseHeader(name=TERRITORY_HEADER, documentation_only=True,
                            description="Avec `territory` : la lecture retenue (postal:70400, commune:94071, "
-                                       "department:75 region:75)")])
-        async def browse(self, db_session: AsyncSession, listing_query: listings.ListingQuery) -> Response[Page]:
+                                       "department:75 region:75)"), _etag_header()])
+        async def browse(self, request: Request[Any, Any, Any], db_session: AsyncSession, identity: IdentityDep,
+                         listing_query: listings.ListingQuery) -> Response[Page]:
             page = await listings.browse(db_session, spec, listing_query)
             read_as = listing_query.territory_read_as
-            return Response(page, headers={TERRITORY_HEADER: read_as} if read_as else None)
+            return conditional(request, identity is None, page, {TERRITORY_HEADER: read_as} if read_as else None)
 
         @get("/export", summary=f"Exporter les annonces publiées en CSV ou GeoJSON ({spec.label})")
         async def export(
@@ -71,10 +96,11 @@ def listing_controller(spec: KindSpec) -> type[Controller]:
                                          embedder=embedder)
             return spec.to_out(item)
 
-        @get("/{listing_id:str}", summary=f"Lire une annonce ({spec.label})")
-        async def read(self, db_session: AsyncSession, identity: IdentityDep, listing_id: str) -> Out:
+        @get("/{listing_id:str}", summary=f"Lire une annonce ({spec.label})", response_headers=[_etag_header()])
+        async def read(self, request: Request[Any, Any, Any], db_session: AsyncSession, identity: IdentityDep,
+                       listing_id: str) -> Response[Out]:
             item = await listings.read(db_session, spec, parse_id(listing_id, spec.label), identity)
-            return spec.to_out(item)
+            return conditional(request, identity is None, spec.to_out(item))
 
         @patch("/{listing_id:str}", summary=f"Modifier une annonce ({spec.label}) : son organisation ou la modération")
         async def update(self, db_session: AsyncSession, settings: Settings, embedder: EmbedderDep,

@@ -62,7 +62,6 @@ async def browse(session: AsyncSession, spec: KindSpec, query: ListingQuery) -> 
     search = SearchQuery.parse(query.q or "")
     if search:
         stmt, rank = apply_search(stmt, model, spec.kind, search, dialect)
-    total = await session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery()))
     sort = query.sort or ("relevance" if rank is not None else "newest")
     order = {
         "newest": [model.published_at.desc(), model.id.desc()],
@@ -72,10 +71,17 @@ async def browse(session: AsyncSession, spec: KindSpec, query: ListingQuery) -> 
         if rank is not None
         else [model.published_at.desc(), model.id.desc()],
     }[sort]
-    rows = await session.scalars(
-        stmt.order_by(*order).offset((query.page - 1) * query.page_size).limit(query.page_size)
+    # the total rides on the page's rows (a window over the filtered rows, before LIMIT): one query, not two
+    page = await session.execute(
+        stmt.add_columns(func.count().over().label("total"))
+        .order_by(*order).offset((query.page - 1) * query.page_size).limit(query.page_size)
     )
-    items = [spec.to_out(row) for row in rows.unique().all()]
+    found = page.unique().all()
+    if found:
+        total = found[0].total
+    else:  # past the last page (or nothing matches): the count alone
+        total = await session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery()))
+    items = [spec.to_out(row[0]) for row in found]
     return spec.page(items=items, total=total or 0, page=query.page, page_size=query.page_size)
 
 

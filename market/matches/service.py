@@ -23,7 +23,7 @@ from market.access import Identity
 from market.db import insert_for, rows_changed
 from market.errors import InvalidTransition, NotFound
 from market.listings import kinds
-from market.matches import ranking
+from market.matches import cache, ranking
 from market.matches import settings as tuning
 from market.matches import workflow as cooperation
 from market.matches.pools import CandidatePools
@@ -160,8 +160,8 @@ async def for_initiative(session: AsyncSession, pools: CandidatePools, initiativ
     initiative = await published_one(session, "initiative", initiative_id)
     wanted = [kind] if kind else list(CANDIDATE_KINDS)
     tuned = await tuning.in_force(session, floor)
-    ranked, unlock = await ranking.rank_for_initiative(session, pools, initiative, wanted, limit=limit, model=model,
-                                                      floor=tuned.floor, weights=tuned.weights)
+    ranked, unlock = await cache.rank_for_initiative(session, pools, initiative, wanted, limit=limit, model=model,
+                                                    floor=tuned.floor, weights=tuned.weights)
     found = [((initiative.id, r.kind, int(x.candidate_id)), x) for r in ranked for x in r.ranking.matches]
     stored = await _stored(session, [key for key, _ in found])
     items = [
