@@ -17,6 +17,8 @@
   ones, archive the long-stale ones, then send the outbox.
 - `initiative-alerts [--days N]`: tell the offers that the initiatives published in the last N days (7)
   match above the relevance floor (each pair once), then send the outbox.
+- `import KIND FILE [--dry-run] [--valid-only] [--publish]`: import a CSV file of listings (docs/admin.md,
+  « Importer un fichier »); prints the report line by line, exits with 2 when a line has an error.
 
 A refused action prints « refusé : … » in French and exits with 2.
 """
@@ -30,11 +32,14 @@ import logging
 import os
 import sys
 from collections import Counter
+from pathlib import Path
+from typing import Any
 
 from market.accounts import service as accounts
 from market.config import Settings
 from market.db import session_factory, session_scope
 from market.errors import DomainError
+from market.imports import command as imports
 from market.models import utcnow
 from market.notifications import jobs
 from market.pledges.payments import StripeGateway
@@ -115,7 +120,26 @@ def _parser() -> argparse.ArgumentParser:
     commands.add_parser("freshness", help="ask, mark stale and archive listings nobody keeps up to date")
     reverse = commands.add_parser("initiative-alerts", help="tell the offers matched by new initiatives")
     reverse.add_argument("--days", type=int, default=7, help="initiatives published in the last N days")
+    _import_parser(commands)
     return parser
+
+
+def _import_parser(commands: Any) -> None:
+    found = commands.add_parser("import", help="import a CSV file of listings (dry run, all or nothing, valid lines)")
+    found.add_argument("kind", help="initiative, support_provider, takeover or volunteer_offer")
+    found.add_argument("file", type=Path)
+    found.add_argument("--dry-run", action="store_true", help="check and report, write nothing")
+    found.add_argument("--valid-only", action="store_true", help="write the valid lines even if others have errors")
+    found.add_argument("--publish", action="store_true", help="publish the created listings at once")
+    found.add_argument("--no-progress", action="store_true", help="no progress bar")
+
+
+def _run_import(settings: Settings, args: argparse.Namespace) -> int:
+    mode: imports.Mode = "dry_run" if args.dry_run else "valid_only" if args.valid_only else "all_or_nothing"
+    report = asyncio.run(imports.import_file(settings, args.kind, args.file, mode, args.publish,
+                                             progress=not args.no_progress))
+    imports.print_report(report, sys.stdout)
+    return 2 if report.has_errors else 0
 
 
 def _summary(outcome: Counter[str]) -> str:
@@ -144,6 +168,8 @@ def main(argv: list[str] | None = None) -> int:
             outcome = asyncio.run(job(settings))
             print(_summary(outcome))
             return 1 if outcome.get("failed") else 0
+        elif args.command == "import":
+            return _run_import(settings, args)
         elif args.command == "refund":
             print(asyncio.run(refund(settings, args.pledge_id, args.amount_cents, args.reason)))
         else:
