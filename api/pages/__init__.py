@@ -18,6 +18,7 @@ from api.pages import (
     matches,
     my_space,
     notifications,
+    open_data,
     pledges,
     reports,
 )
@@ -50,6 +51,7 @@ PAGES = [
     pledges.pledge,
     pledges.pay_in_test_mode,
     maps.outlines,
+    open_data.open_data,
 ]
 
 

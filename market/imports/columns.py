@@ -19,7 +19,7 @@ ID_COLUMN = "id"
 LIST_SEPARATOR = "|"
 
 # The vocabulary list each coded field takes its codes (and French labels) from.
-_VOCABULARIES: dict[str, dict[str, str]] = {
+VOCABULARIES: dict[str, dict[str, str]] = {
     "themes": LABELS["theme"], "maturity": LABELS["maturity"], "min_maturity": LABELS["maturity"],
     "maturities": LABELS["maturity"], "economic_purpose": LABELS["economic_purpose"],
     "economic_purposes": LABELS["economic_purpose"], "org_form": LABELS["org_form"],
@@ -71,7 +71,7 @@ def _walk(struct: type[msgspec.Struct], prefix: tuple[str, ...], required: bool)
             continue
         shape, _ = _shape(item.type)
         found.append(Column(name="_".join(path), path=path, shape=shape, required=required and item.required,
-                            vocabulary=_VOCABULARIES.get(item.name)))
+                            vocabulary=VOCABULARIES.get(item.name)))
     return found
 
 

@@ -44,6 +44,32 @@ class ListingQuery:
 
 
 async def browse(session: AsyncSession, spec: KindSpec, query: ListingQuery) -> Any:
+    stmt, rank = await selection(session, spec, query)
+    total = await session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery()))
+    order = ordering(spec, query, rank)
+    rows = await session.scalars(
+        stmt.order_by(*order).offset((query.page - 1) * query.page_size).limit(query.page_size)
+    )
+    items = [spec.to_out(row) for row in rows.unique().all()]
+    return spec.page(items=items, total=total or 0, page=query.page, page_size=query.page_size)
+
+
+def ordering(spec: KindSpec, query: ListingQuery, rank: Any) -> list[Any]:
+    model = spec.model
+    sort = query.sort or ("relevance" if rank is not None else "newest")
+    return {
+        "newest": [model.published_at.desc(), model.id.desc()],
+        "oldest": [model.published_at.asc(), model.id.asc()],
+        "title": [func.lower(getattr(model, spec.title_attr)), model.id],
+        "relevance": [rank.desc(), model.id.desc()]
+        if rank is not None
+        else [model.published_at.desc(), model.id.desc()],
+    }[sort]
+
+
+async def selection(session: AsyncSession, spec: KindSpec, query: ListingQuery) -> tuple[Any, Any]:
+    """The published listings the query's filters, territory and text select, and the text's rank
+    (None without `q`); refuses a filter the kind does not have."""
     model = spec.model
     dialect = db_dialect(session)
     stmt = select(model).where(model.status == "published", *freshness.in_search(spec.kind, model))
@@ -62,21 +88,7 @@ async def browse(session: AsyncSession, spec: KindSpec, query: ListingQuery) -> 
     search = SearchQuery.parse(query.q or "")
     if search:
         stmt, rank = apply_search(stmt, model, spec.kind, search, dialect)
-    total = await session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery()))
-    sort = query.sort or ("relevance" if rank is not None else "newest")
-    order = {
-        "newest": [model.published_at.desc(), model.id.desc()],
-        "oldest": [model.published_at.asc(), model.id.asc()],
-        "title": [func.lower(getattr(model, spec.title_attr)), model.id],
-        "relevance": [rank.desc(), model.id.desc()]
-        if rank is not None
-        else [model.published_at.desc(), model.id.desc()],
-    }[sort]
-    rows = await session.scalars(
-        stmt.order_by(*order).offset((query.page - 1) * query.page_size).limit(query.page_size)
-    )
-    items = [spec.to_out(row) for row in rows.unique().all()]
-    return spec.page(items=items, total=total or 0, page=query.page, page_size=query.page_size)
+    return stmt, rank
 
 
 EXPORT_LIMIT = 10_000
