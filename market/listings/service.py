@@ -91,22 +91,6 @@ async def selection(session: AsyncSession, spec: KindSpec, query: ListingQuery) 
     return stmt, rank
 
 
-EXPORT_LIMIT = 10_000
-
-
-async def export(session: AsyncSession, spec: KindSpec, query: ListingQuery) -> list[msgspec.Struct]:
-    """Every published listing the filters select (up to EXPORT_LIMIT), page by page."""
-    items: list[msgspec.Struct] = []
-    query.page, query.page_size = 1, 100
-    while len(items) < EXPORT_LIMIT:
-        page = await browse(session, spec, query)
-        items += page.items
-        if len(page.items) < query.page_size:
-            break
-        query.page += 1
-    return items
-
-
 async def load(session: AsyncSession, spec: KindSpec, listing_id: int) -> Any:
     item = await session.get(spec.model, listing_id)
     if item is None:
