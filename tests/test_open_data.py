@@ -7,11 +7,16 @@ from __future__ import annotations
 import csv
 import io
 import tracemalloc
+from datetime import UTC, datetime
 
 from litestar.testing import TestClient
+from sqlalchemy import insert
 
 from api.export import LICENCE, csv_chunks
+from market.config import Settings
+from market.db import session_scope
 from market.listings.schemas import VolunteerOfferOut
+from market.models import VolunteerOffer
 from tests.factories import initiative, support_provider, volunteer_offer
 from tests.helpers import run
 
@@ -74,8 +79,6 @@ def test_open_data_page_states_the_licence_and_is_in_the_footer(client: TestClie
 
 def test_csv_is_written_in_constant_memory() -> None:
     """100 000 rows through the CSV writer: what it holds at once does not grow with the rows."""
-    from datetime import UTC, datetime
-
     now = datetime.now(UTC)
     place = {"code": "90010", "name": "Belfort", "postal_codes": ["90000"], "epci": None, "department": "90",
              "region": "27", "lat": 47.6, "lon": 6.8}
@@ -104,3 +107,26 @@ def test_csv_is_written_in_constant_memory() -> None:
     size, high = run(peak(100_000))
     assert size > 90 * small_size  # the rows are all there
     assert high < 3 * small_peak + 1_000_000, (small_peak, high)  # but never all at once
+
+
+def test_export_reads_every_partition_of_the_cursor(client: TestClient, settings: Settings) -> None:
+    """More rows than one partition of the server-side cursor (500): each comes out once."""
+    from market.listings.open_data import PARTITION
+
+    count = 2 * PARTITION + 37
+    now = datetime.now(UTC)
+
+    async def insert_many() -> None:
+        async with session_scope(settings) as session:
+            await session.execute(insert(VolunteerOffer), [
+                {"slug": f"offre-{n}", "status": "published", "description": "Aide à la comptabilité " * 4,
+                 "themes": ["food"], "business_name": "Cabinet", "title": f"Compta {n}", "skills": ["compta"],
+                 "skills_normalised": [], "hours": 4, "remote_ok": n % 2 == 0, "commune_code": "90010",
+                 "radius_km": 5, "search_text": "", "created_at": now, "updated_at": now, "published_at": now}
+                for n in range(count)])
+    run(insert_many())
+    rows = list(csv.DictReader(io.StringIO(client.get("/api/volunteer-offers/export").text)))
+    assert len(rows) == count and len({row["id"] for row in rows}) == count
+    assert {row["remote_ok"] for row in rows} == {"oui", "non"}
+    geo = client.get("/api/volunteer-offers/export", params={"format": "geojson"}).json()
+    assert len(geo["features"]) == count and all(f["geometry"]["type"] == "Point" for f in geo["features"])

@@ -1,7 +1,8 @@
 """The open-data export's rows: every published listing the filters select, read through a server-side
-cursor in partitions (`yield_per`) and let go of after each one, so that 100 000 rows take the memory
-of one partition. The query is checked (filters, territory) on the request's session, before the
-answer starts; the rows are read on a session of their own, which lives as long as the stream."""
+cursor in partitions (`yield_per`; the identity map holds rows weakly, so each is let go of once
+written), so that 100 000 rows take the memory of one partition. The query is checked (filters,
+territory) on the request's session, before the answer starts; the rows are read on a session of their
+own, which lives as long as the stream."""
 
 from __future__ import annotations
 
@@ -34,7 +35,6 @@ async def stream(engine: AsyncEngine, spec: KindSpec, stmt: Any) -> AsyncIterato
         async for partition in result.partitions():
             for row in partition:
                 yield spec.to_out(row)
-            session.expunge_all()
 
 
 async def commune_points(session: AsyncSession, codes: list[str] | None = None,
@@ -97,4 +97,3 @@ async def features(engine: AsyncEngine, spec: KindSpec,
                 else:
                     place = row.commune
                     yield item, {"type": "Point", "coordinates": [place.lon, place.lat]}
-            session.expunge_all()
