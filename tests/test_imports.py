@@ -246,3 +246,32 @@ def test_upload_size_limit_and_bad_choices(moderated_client: TestClient, moderat
         assert _upload(web, GOOD.encode(), kind="dragon").status_code == 400
         latin = _upload(web, f"{HEADER}\n{GOOD}\n".encode("latin-1"))
         assert latin.status_code == 400 and "pas en UTF-8" in latin.text
+
+
+class BatchCounter:
+    """A stand-in model that records each call's batch of texts."""
+
+    name = "batch-counter"
+
+    def __init__(self) -> None:
+        self.calls: list[int] = []
+
+    def encode(self, texts: list[str]) -> list[list[float]]:
+        self.calls.append(len(texts))
+        return [[1.0, 0.0, 0.0] for _ in texts]
+
+
+def test_imported_listings_are_embedded_in_batches(moderated_client: TestClient,
+                                                   moderated_settings: Settings) -> None:
+    lines = [GOOD.replace("des Lilas", f"numéro {n}") for n in range(70)]
+    embedder = BatchCounter()
+
+    async def go() -> ImportReport:
+        async with session_scope(moderated_settings) as session:
+            return await imports.run(session, kinds.INITIATIVES, "\n".join([HEADER, *lines]).encode(),
+                                     moderated_settings, actor=SYSTEM, mode="all_or_nothing",
+                                     embedder=embedder)  # type: ignore[arg-type]
+    report = run(go())
+    assert report.count("create") == 70 and report.embedded == 70
+    assert embedder.calls == [64, 6]  # two batches, not 70 calls
+    assert _count(moderated_settings, embedding_model="batch-counter") == 70
