@@ -33,7 +33,7 @@ class FileTooLarge(DomainError):
 def _page(staff: Identity, status_code: int = 200, **context: Any) -> Template:
     context.setdefault("values", {"kind": "initiative", "mode": "dry_run"})
     return render("admin/import.html", staff, status_code=status_code, title="Importer un fichier",
-                  kinds=KIND_NAMES, modes=MODE_LABELS, max_mb=MAX_UPLOAD // (1024 * 1024),
+                  kind_labels=KIND_NAMES, modes=MODE_LABELS, max_mb=MAX_UPLOAD // (1024 * 1024),
                   columns={kind: list(columns(spec)) for kind, spec in kinds.KINDS.items()},
                   errors=context.pop("errors", {}), **context)
 
