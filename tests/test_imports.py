@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -161,12 +162,12 @@ def test_command_line_import(moderated_client: TestClient, moderated_settings: S
     monkeypatch.setenv("EMBEDDING_MODEL", "")
     path = tmp_path / "lignes.csv"
     path.write_text("\n".join([HEADER, GOOD, BAD_COMMUNE]) + "\n", encoding="utf-8")
-    assert cli(["import", "initiative", str(path), "--dry-run", "--no-progress"]) == 2
+    assert _cli(["import", "initiative", str(path), "--dry-run", "--no-progress"]) == 2
     out = capsys.readouterr().out
     assert "ligne 2 : à créer · Épicerie solidaire des Lilas" in out
     assert "ligne 3 : erreur : non écrite" in out
     assert "  colonne « commune », valeur « 99999 » : commune inconnue" in out
-    assert cli(["import", "initiatives", str(path), "--valid-only", "--no-progress"]) == 2
+    assert _cli(["import", "initiatives", str(path), "--valid-only", "--no-progress"]) == 2
     assert "créée" in capsys.readouterr().out and _count(moderated_settings) == 1
     path.write_text(f"{HEADER}\n{GOOD}\n", encoding="utf-8")
     done = subprocess.run([sys.executable, "-m", "market.cli", "import", "initiative", str(path)],
@@ -177,6 +178,13 @@ def test_command_line_import(moderated_client: TestClient, moderated_settings: S
     assert "1 ligne : 1 créée(s), 0 mise(s) à jour ; 0 en erreur" in done.stdout
     assert "lignes" in done.stderr  # the progress bar
     assert _count(moderated_settings) == 2
+
+
+def _cli(args: list[str]) -> int:
+    """The command's main, on a thread of its own: under Playwright (the browser tests, same session) an
+    event loop already runs in this thread, and the command starts its own."""
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(cli, args).result()
 
 
 def _env() -> dict[str, str]:
