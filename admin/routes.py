@@ -13,6 +13,7 @@ from admin.pages.accounts import ACCOUNT_PAGES
 from admin.pages.audit import AUDIT_PAGES
 from admin.pages.dashboard import DASHBOARD_PAGES, stats_json
 from admin.pages.duplicates import DUPLICATE_PAGES
+from admin.pages.imports import IMPORT_PAGES
 from admin.pages.matching_settings import MATCHING_SETTINGS_JSON, MATCHING_SETTINGS_PAGES
 from admin.pages.moderation import MODERATION_PAGES
 from admin.pages.pledges import PLEDGE_PAGES
@@ -22,7 +23,8 @@ TEMPLATES = Path(__file__).resolve().parent / "templates"
 
 PAGES = Router(path="/admin", route_handlers=[*MODERATION_PAGES, *AUDIT_PAGES, *ACCOUNT_PAGES,
                                               *DASHBOARD_PAGES, *DUPLICATE_PAGES, *PLEDGE_PAGES,
-                                              *MATCHING_SETTINGS_PAGES],
+                                              *MATCHING_SETTINGS_PAGES,
+                                              *IMPORT_PAGES],
                dependencies={"staff": Provide(provide_staff)},
                exception_handlers={NotAuthenticated: to_login}, include_in_schema=False)
 ROUTES = [PAGES, stats_json, *MATCHING_SETTINGS_JSON]

@@ -31,6 +31,8 @@ async def guard_request(request: Request) -> None:
         raise NotFound("aucune ressource à cette adresse")
     if request.method not in WITH_BODY:
         return
+    if request.content_type[0].lower() == "multipart/form-data" and not request.url.path.startswith("/api/"):
+        return  # a page's file upload (the CSRF check has already read and parsed it): its page checks the file
     body = await request.body()
     if not body.strip():
         return

@@ -1,32 +1,60 @@
-"""Open-data exports of published listings: CSV (one flat row per listing) and GeoJSON."""
+"""Open-data exports of published listings, streamed: CSV (one flat row per listing, French labels
+beside the codes, oui/non, the licence in a column; `;` and a BOM on request for French spreadsheets)
+and GeoJSON (a geometry for every feature; the licence in the collection and in each feature)."""
 
 from __future__ import annotations
 
 import csv
 import io
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import AsyncIterable, AsyncIterator
 from typing import Any
 
 import msgspec
 
+from market.imports.columns import VOCABULARIES
+
+LICENCE = "Licence Ouverte 2.0 (Etalab)"
+LICENCE_URL = "https://www.etalab.gouv.fr/licence-ouverte-open-licence/"
+LICENCE_CELL = f"{LICENCE} {LICENCE_URL}"
+LINK_HEADER = f'<{LICENCE_URL}>; rel="license"'
+SEPARATORS = {"comma": ",", "semicolon": ";"}
 _SKIPPED = ("description", "skills_normalised", "place", "organisation", "area")
-
-
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+_AREA = ("national", "regions", "departments", "epcis", "communes", "radius_km")
+
+
+def _cell(value: Any) -> Any:
+    if isinstance(value, bool):
+        return "oui" if value else "non"
+    if isinstance(value, list):
+        return "|".join(str(v) for v in value)
+    return value
+
+
+def _label(name: str, value: Any) -> str:
+    labels = VOCABULARIES[name]
+    if isinstance(value, list):
+        return "|".join(labels.get(v, v) for v in value)
+    return labels.get(value, value) if value else ""
 
 
 def _flat(item: dict[str, Any]) -> dict[str, Any]:
-    row = {k: v for k, v in item.items() if k not in _SKIPPED}
-    for key, value in row.items():
-        if isinstance(value, list):
-            row[key] = "|".join(str(v) for v in value)
-    if item.get("place"):
-        row.update(commune_name=item["place"]["name"], department=item["place"]["department"],
-                   lat=item["place"]["lat"], lon=item["place"]["lon"])
-    if item.get("organisation"):
-        row["organisation"] = item["organisation"]["name"]
+    row: dict[str, Any] = {}
+    for key, value in item.items():
+        if key in _SKIPPED:
+            continue
+        row[key] = _cell(value)
+        if key in VOCABULARIES:
+            row[f"{key}_libelle{'s' if isinstance(value, list) else ''}"] = _label(key, value)
+    if "area" in item:
+        row.update({f"area_{name}": _cell(item["area"].get(name)) for name in _AREA})
+    if "place" in item:
+        place = item["place"]
+        row.update(commune_name=place["name"], department=place["department"], lat=place["lat"], lon=place["lon"])
+    row["organisation"] = item["organisation"]["name"] if item.get("organisation") else ""
     row["description"] = item["description"]
+    row["licence"] = LICENCE_CELL
     return {key: _inert(value) for key, value in row.items()}
 
 
@@ -38,27 +66,42 @@ def _inert(value: Any) -> Any:
     return value
 
 
-def csv_chunks(items: Iterable[msgspec.Struct]) -> Iterator[str]:
-    rows = [_flat(msgspec.to_builtins(item)) for item in items]
-    header = list(dict.fromkeys(key for row in rows for key in row)) or ["id"]
+async def csv_chunks(items: AsyncIterable[msgspec.Struct], separator: str = ",", bom: bool = False,
+                     batch: int = 200) -> AsyncIterator[str]:
+    """The header comes from the first row (every row of a kind has the same columns); rows go out
+    `batch` at a time."""
     buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=header)
-    writer.writeheader()
-    for row in rows:
+    if bom:
+        buffer.write("\ufeff")
+    writer: csv.DictWriter[str] | None = None
+    count = 0
+    async for item in items:
+        row = _flat(msgspec.to_builtins(item))
+        if writer is None:
+            writer = csv.DictWriter(buffer, fieldnames=list(row), delimiter=separator)
+            writer.writeheader()
         writer.writerow(row)
-        yield buffer.getvalue()
-        buffer.seek(0)
-        buffer.truncate()
+        count += 1
+        if count % batch == 0:
+            yield buffer.getvalue()
+            buffer.seek(0)
+            buffer.truncate()
+    if writer is None:
+        csv.writer(buffer, delimiter=separator).writerow(["id", "licence"])
     yield buffer.getvalue()
 
 
-def geojson_chunks(items: Iterable[msgspec.Struct]) -> Iterator[str]:
-    yield '{"type":"FeatureCollection","features":['
-    for position, item in enumerate(items):
+async def geojson_chunks(features: AsyncIterable[tuple[msgspec.Struct, dict[str, Any] | None]],
+                         name: str) -> AsyncIterator[str]:
+    licence = {"name": LICENCE, "url": LICENCE_URL}
+    yield json.dumps({"type": "FeatureCollection", "name": name, "licence": licence},
+                     ensure_ascii=False)[:-1] + ',"features":['
+    position = 0
+    async for item, geometry in features:
         data = msgspec.to_builtins(item)
-        place = data.get("place")
-        geometry = {"type": "Point", "coordinates": [place["lon"], place["lat"]]} if place else None
         properties = {k: v for k, v in data.items() if k != "skills_normalised"}
+        properties["licence"] = LICENCE
         feature = {"type": "Feature", "id": data["id"], "geometry": geometry, "properties": properties}
         yield ("," if position else "") + json.dumps(feature, ensure_ascii=False)
+        position += 1
     yield "]}"

@@ -24,6 +24,8 @@
   application runs them itself.
 - `feedback [--database URL] [--json]`: the declined matches per kind, and those declined as not
   relevant (what `python -m matching.evaluate --database` reports; docs/matching.md).
+- `import KIND FILE [--dry-run] [--valid-only] [--publish]`: import a CSV file of listings (docs/admin.md,
+  « Importer un fichier »); prints the report line by line, exits with 2 when a line has an error.
 
 A refused action prints « refusé : … » in French and exits with 2.
 """
@@ -38,11 +40,14 @@ import logging
 import os
 import sys
 from collections import Counter
+from pathlib import Path
+from typing import Any
 
 from market.accounts import service as accounts
 from market.config import Settings
 from market.db import session_scope
 from market.errors import DomainError
+from market.imports import command as imports
 from market.jobs.backfill import embedding_backfill
 from market.jobs.reconcile import run_reconcile
 from market.matches import feedback as match_feedback
@@ -139,6 +144,7 @@ def _parser() -> argparse.ArgumentParser:
     said = commands.add_parser("feedback", help="the declined matches per kind, and those declined as not relevant")
     said.add_argument("--database", default=None, metavar="URL", help="database URL (default: DATABASE_URL)")
     said.add_argument("--json", action="store_true", help="print one JSON object")
+    _import_parser(commands)
     return parser
 
 
@@ -157,6 +163,24 @@ def _worker(settings: Settings, concurrency: int, keep_finished: bool) -> int:
 
     asyncio.run(run_worker(settings, concurrency, keep_finished=keep_finished))
     return 0
+
+
+def _import_parser(commands: Any) -> None:
+    found = commands.add_parser("import", help="import a CSV file of listings (dry run, all or nothing, valid lines)")
+    found.add_argument("kind", help="initiative, support_provider, takeover or volunteer_offer")
+    found.add_argument("file", type=Path)
+    found.add_argument("--dry-run", action="store_true", help="check and report, write nothing")
+    found.add_argument("--valid-only", action="store_true", help="write the valid lines even if others have errors")
+    found.add_argument("--publish", action="store_true", help="publish the created listings at once")
+    found.add_argument("--no-progress", action="store_true", help="no progress bar")
+
+
+def _run_import(settings: Settings, args: argparse.Namespace) -> int:
+    mode: imports.Mode = "dry_run" if args.dry_run else "valid_only" if args.valid_only else "all_or_nothing"
+    report = asyncio.run(imports.import_file(settings, args.kind, args.file, mode, args.publish,
+                                             progress=not args.no_progress))
+    imports.print_report(report, sys.stdout)
+    return 2 if report.has_errors else 0
 
 
 def _summary(outcome: Counter[str]) -> str:
@@ -199,6 +223,8 @@ def main(argv: list[str] | None = None) -> int:
                 return 1
             print(_summary(outcome))
             return 0
+        elif args.command == "import":
+            return _run_import(settings, args)
         elif args.command == "refund":
             print(asyncio.run(refund(settings, args.pledge_id, args.amount_cents, args.reason)))
         else:

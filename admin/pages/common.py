@@ -13,7 +13,8 @@ from market.listings.spec import KindSpec
 
 MENU = (("/admin/", "File de modération"), ("/admin/journal", "Journal"), ("/admin/comptes", "Comptes"),
         ("/admin/tableau-de-bord", "Tableau de bord"), ("/admin/doublons", "Doublons"), ("/admin/dons", "Dons"),
-        ("/admin/reglages-matching", "Réglages du matching"))
+        ("/admin/reglages-matching", "Réglages du matching"),
+        ("/admin/import", "Importer"))
 KIND_NAMES = {"initiative": "Initiative", "support_provider": "Structure d'accompagnement",
               "takeover": "Reprise d'activité", "volunteer_offer": "Offre de mécénat"}
 FIELD_LABELS = {

@@ -13,16 +13,16 @@ from litestar.di import Provide
 from litestar.params import Parameter
 from litestar.response import Stream
 from litestar.serialization import encode_json
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from api.deps import EmbedderDep, parse_id, strict_body
-from api.export import csv_chunks, geojson_chunks
+from api.export import LINK_HEADER, SEPARATORS, csv_chunks, geojson_chunks
 from api.guards import ACCOUNT
 from api.identity import IdentityDep
 from market.access import signed_in, staff
 from market.config import Settings
 from market.errors import InvalidField
-from market.listings import kinds
+from market.listings import kinds, open_data
 from market.listings import service as listings
 from market.listings.spec import KindSpec
 from market.moderation import reports
@@ -79,14 +79,21 @@ def listing_controller(spec: KindSpec) -> type[Controller]:
         async def export(
             self,
             db_session: AsyncSession,
+            db_engine: AsyncEngine,
             listing_query: listings.ListingQuery,
             format: Literal["csv", "geojson"] = "csv",
+            separator: Annotated[Literal["comma", "semicolon"], Parameter(
+                description="CSV : « semicolon » pour les tableurs français")] = "comma",
+            bom: Annotated[bool, Parameter(description="CSV : commencer par un BOM UTF-8 (Excel)")] = False,
         ) -> Stream:
-            items = await listings.export(db_session, spec, listing_query)
+            stmt = await open_data.export_query(db_session, spec, listing_query)
+            headers = {"Link": LINK_HEADER}
             if format == "geojson":
-                return Stream(geojson_chunks(items), media_type="application/geo+json")
-            return Stream(csv_chunks(items), media_type="text/csv",
-                          headers={"Content-Disposition": f'attachment; filename="{spec.resource}.csv"'})
+                return Stream(geojson_chunks(open_data.features(db_engine, spec, stmt), spec.resource),
+                              media_type="application/geo+json", headers=headers)
+            rows = open_data.stream(db_engine, spec, stmt)
+            return Stream(csv_chunks(rows, SEPARATORS[separator], bom), media_type="text/csv",
+                          headers={**headers, "Content-Disposition": f'attachment; filename="{spec.resource}.csv"'})
 
         @post("/", summary=f"Créer une annonce ({spec.label}) : en attente de modération")
         async def create(self, db_session: AsyncSession, settings: Settings, embedder: EmbedderDep,
@@ -147,7 +154,8 @@ def listing_controller(spec: KindSpec) -> type[Controller]:
 
 
 BROWSE_PARAMETERS = frozenset({"q", "territory", "theme", "maturity", "economic_purpose", "org_form", "stance", "need",
-                               "direction", "remote_ok", "page", "page_size", "sort", "format"})
+                               "direction", "remote_ok", "page", "page_size", "sort", "format", "separator",
+                               "bom"})
 
 
 def provide_listing_query(

@@ -21,6 +21,7 @@ from api.pages import (
     members,
     my_space,
     notifications,
+    open_data,
     pledges,
     reports,
 )
@@ -56,6 +57,7 @@ PAGES = [
     pledges.pay_in_test_mode,
     maps.outlines,
     *claims.CLAIM_PAGES,
+    open_data.open_data,
 ]
 
 

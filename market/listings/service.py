@@ -44,6 +44,38 @@ class ListingQuery:
 
 
 async def browse(session: AsyncSession, spec: KindSpec, query: ListingQuery) -> Any:
+    stmt, rank = await selection(session, spec, query)
+    order = ordering(spec, query, rank)
+    # the total rides on the page's rows (a window over the filtered rows, before LIMIT): one query, not two
+    page = await session.execute(
+        stmt.add_columns(func.count().over().label("total"))
+        .order_by(*order).offset((query.page - 1) * query.page_size).limit(query.page_size)
+    )
+    found = page.unique().all()
+    if found:
+        total = found[0].total
+    else:  # past the last page (or nothing matches): the count alone
+        total = await session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery()))
+    items = [spec.to_out(row[0]) for row in found]
+    return spec.page(items=items, total=total or 0, page=query.page, page_size=query.page_size)
+
+
+def ordering(spec: KindSpec, query: ListingQuery, rank: Any) -> list[Any]:
+    model = spec.model
+    sort = query.sort or ("relevance" if rank is not None else "newest")
+    return {
+        "newest": [model.published_at.desc(), model.id.desc()],
+        "oldest": [model.published_at.asc(), model.id.asc()],
+        "title": [func.lower(getattr(model, spec.title_attr)), model.id],
+        "relevance": [rank.desc(), model.id.desc()]
+        if rank is not None
+        else [model.published_at.desc(), model.id.desc()],
+    }[sort]
+
+
+async def selection(session: AsyncSession, spec: KindSpec, query: ListingQuery) -> tuple[Any, Any]:
+    """The published listings the query's filters, territory and text select, and the text's rank
+    (None without `q`); refuses a filter the kind does not have."""
     model = spec.model
     dialect = db_dialect(session)
     stmt = select(model).where(model.status == "published", *freshness.in_search(spec.kind, model))
@@ -62,43 +94,7 @@ async def browse(session: AsyncSession, spec: KindSpec, query: ListingQuery) -> 
     search = SearchQuery.parse(query.q or "")
     if search:
         stmt, rank = apply_search(stmt, model, spec.kind, search, dialect)
-    sort = query.sort or ("relevance" if rank is not None else "newest")
-    order = {
-        "newest": [model.published_at.desc(), model.id.desc()],
-        "oldest": [model.published_at.asc(), model.id.asc()],
-        "title": [func.lower(getattr(model, spec.title_attr)), model.id],
-        "relevance": [rank.desc(), model.id.desc()]
-        if rank is not None
-        else [model.published_at.desc(), model.id.desc()],
-    }[sort]
-    # the total rides on the page's rows (a window over the filtered rows, before LIMIT): one query, not two
-    page = await session.execute(
-        stmt.add_columns(func.count().over().label("total"))
-        .order_by(*order).offset((query.page - 1) * query.page_size).limit(query.page_size)
-    )
-    found = page.unique().all()
-    if found:
-        total = found[0].total
-    else:  # past the last page (or nothing matches): the count alone
-        total = await session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery()))
-    items = [spec.to_out(row[0]) for row in found]
-    return spec.page(items=items, total=total or 0, page=query.page, page_size=query.page_size)
-
-
-EXPORT_LIMIT = 10_000
-
-
-async def export(session: AsyncSession, spec: KindSpec, query: ListingQuery) -> list[msgspec.Struct]:
-    """Every published listing the filters select (up to EXPORT_LIMIT), page by page."""
-    items: list[msgspec.Struct] = []
-    query.page, query.page_size = 1, 100
-    while len(items) < EXPORT_LIMIT:
-        page = await browse(session, spec, query)
-        items += page.items
-        if len(page.items) < query.page_size:
-            break
-        query.page += 1
-    return items
+    return stmt, rank
 
 
 async def load(session: AsyncSession, spec: KindSpec, listing_id: int) -> Any:
