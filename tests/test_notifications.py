@@ -190,9 +190,10 @@ def test_a_party_with_no_member_is_told_through_its_contact_address(
     move(app, match_of(app, ini["id"], provider["id"]), "contacted", sides["initiative"])
     assert send(mail_settings) == {"sent": 1}
     [message] = mailbox.to(PROVIDER_CONTACT["email"])
-    text, _ = parts(message)
+    text, html = parts(message)
     assert f"https://bourse.test/accompagnement/{provider['id']}" in text
-    assert f"https://bourse.test/revendiquer/accompagnement/{provider['id']}" in text  # tests/test_claims.py
+    claim = f"https://bourse.test/revendiquer/accompagnement/{provider['id']}"  # tests/test_claims.py
+    assert text.count(claim) == 1 and html.count(f'href="{claim}"') == 1 and len(html) < 5000
     assert message["List-Unsubscribe"].startswith("<https://bourse.test/notifications/desabonnement?token=email:")
     assert sql(mail_settings.database_url, "SELECT count(*) FROM notifications")[0][0] == 0
 
