@@ -55,7 +55,9 @@ from api.sessions import DatabaseSessionBackend, session_config
 from market.accounts.session_models import StoreItem, WebSession
 from market.config import VERSION, Settings
 from market.db import create_engine
+from market.matches import ranking
 from market.matches.pools import CandidatePools
+from market.matches.vectors import model_id
 from market.notifications import scheduler
 from market.pledges.payments import StripeGateway
 from matching.semantic import load_embedder
@@ -91,6 +93,14 @@ def create_app(settings: Settings | None = None) -> Litestar:
             if not database_unavailable(exc):
                 raise
             log.warning("database unavailable at start-up (%s): expired sessions kept", type(exc).__name__)
+
+    async def warm_pools(app: Litestar) -> None:
+        """The first matches request after a start would build the candidate pools: build them now."""
+        try:
+            async with db_config.get_session() as session:
+                await ranking.warm(session, app.state.pools, model_id(app.state.embedder))
+        except Exception as exc:  # the database may be down or not migrated yet: the first request builds them
+            log.warning("candidate pools not built at start-up (%s)", type(exc).__name__)
 
     async def close_payments(app: Litestar) -> None:
         await app.state.payments.close()
@@ -152,7 +162,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         # (made at start-up, api/controllers/events.py) and the engine URL its in-process fan-out keys on.
         state=State({"settings": settings, "embedder": None, "territory_index": None, "pools": CandidatePools(),
                      "payments": StripeGateway(settings), "live_engine_url": str(engine.url)}),
-        on_startup=[load_model, forget_expired_sessions, start_jobs, start_live],
+        on_startup=[load_model, forget_expired_sessions, warm_pools, start_jobs, start_live],
         on_shutdown=[stop_live, stop_jobs, close_payments],
         openapi_config=OpenAPIConfig(
             title="Bourse aux initiatives",

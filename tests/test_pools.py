@@ -3,6 +3,9 @@ listing is created, edited or archived (checked against the database on every us
 
 from __future__ import annotations
 
+from litestar.testing import TestClient
+
+from api.app import create_app
 from market.config import Settings
 from market.db import session_scope
 from market.matches.pools import Cached, CandidatePools
@@ -45,3 +48,14 @@ def test_pool_is_reused_until_a_published_listing_changes(client, settings):
     _use(settings, cache, builds)
     _use(settings, cache, builds)
     assert len(builds) == 4  # archived, then unchanged
+
+
+def test_the_app_builds_the_pools_at_start_up(client, settings):
+    """The first matches request after a restart finds the candidate pools built (issue 18)."""
+    assert client.post("/api/support-providers", json=support_provider()).status_code == 201
+    with TestClient(create_app(settings)) as restarted:
+        pools = restarted.app.state.pools
+        assert len(pools) == 3  # support providers, takeovers, volunteer offers
+        before = len(pools)
+        assert restarted.get("/api/initiatives/1/matches").status_code in (200, 404)
+        assert len(pools) == before

@@ -39,6 +39,9 @@ class CandidatePools:
     def __init__(self) -> None:
         self._entries: dict[tuple[str, str, str | None], Cached] = {}
 
+    def __len__(self) -> int:
+        return len(self._entries)
+
     async def cached(self, session: AsyncSession, kind: str, table: Any, model_id: str | None,
                      build: Callable[[], Awaitable[tuple[list[Any], Pool | None]]]) -> Cached:
         """The profiles (and, for candidates, the pool) of the published listings of a kind, stored

@@ -15,7 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from market.listings import freshness, kinds
 from market.matches.pools import Cached, CandidatePools
 from market.matches.profiles import profile_of, profiles_of, published
-from market.vocabulary import CandidateKind
+from market.vocabulary import CANDIDATE_KINDS, CandidateKind
 from matching import engine
 from matching import types as m
 from matching.pool import Pool
@@ -43,6 +43,12 @@ async def _published_profiles(session: AsyncSession, pools: CandidatePools, kind
         return profiles, engine.build_pool(kind, profiles) if kind != "initiative" else None
 
     return await pools.cached(session, kind, kinds.KINDS[kind].model, model, build)
+
+
+async def warm(session: AsyncSession, pools: CandidatePools, model: str | None) -> None:
+    """Build the candidate pools before the first request needs them (the app's start-up)."""
+    for kind in CANDIDATE_KINDS:
+        await _published_profiles(session, pools, kind, model)
 
 
 async def _rows(session: AsyncSession, kind: str, ids: Iterable[str]) -> dict[int, Any]:
