@@ -205,6 +205,7 @@ def test_upload_page_for_admins_only(moderated_client: TestClient, moderated_set
     with signed_in_as(moderated_client, moderator) as web:
         refused = web.get("/admin/import")
         assert refused.status_code == 403 and "réservé aux administrateurs" in refused.text
+        assert 'href="/admin/import"' not in web.get("/admin/").text  # the menu offers it to admins only
         assert _upload(web, f"{HEADER}\n{GOOD}\n".encode()).status_code == 403
     leader = make_person(moderated_settings, "project_leader")
     with signed_in_as(moderated_client, leader) as web:
@@ -213,6 +214,7 @@ def test_upload_page_for_admins_only(moderated_client: TestClient, moderated_set
     with signed_in_as(moderated_client, admin) as web:
         page = web.get("/admin/import")
         assert page.status_code == 200 and 'enctype="multipart/form-data"' in page.text
+        assert 'href="/admin/import"' in web.get("/admin/").text
         assert 'name="_csrf_token"' in page.text and '<label for="file">' in page.text
         no_token = web.post("/admin/import", data={"kind": "initiative", "mode": "dry_run"},
                             files={"file": ("a.csv", f"{HEADER}\n{GOOD}\n".encode(), "text/csv")})

@@ -13,8 +13,8 @@ from market.listings.spec import KindSpec
 
 MENU = (("/admin/", "File de modération"), ("/admin/journal", "Journal"), ("/admin/comptes", "Comptes"),
         ("/admin/tableau-de-bord", "Tableau de bord"), ("/admin/doublons", "Doublons"), ("/admin/dons", "Dons"),
-        ("/admin/reglages-matching", "Réglages du matching"),
-        ("/admin/import", "Importer"))
+        ("/admin/reglages-matching", "Réglages du matching"))
+ADMIN_MENU = (("/admin/import", "Importer"),)  # admins only: a moderator would get a 403 there
 KIND_NAMES = {"initiative": "Initiative", "support_provider": "Structure d'accompagnement",
               "takeover": "Reprise d'activité", "volunteer_offer": "Offre de mécénat"}
 FIELD_LABELS = {
@@ -31,7 +31,8 @@ FIELD_LABELS = {
 
 
 def render(template: str, staff: Identity, status_code: int = 200, **context: Any) -> Any:
-    return render_page(template, staff, status_code=status_code, menu=MENU, kind_names=KIND_NAMES,
+    menu = MENU + ADMIN_MENU if staff.is_admin else MENU
+    return render_page(template, staff, status_code=status_code, menu=menu, kind_names=KIND_NAMES,
                        field_labels=FIELD_LABELS, shown=shown, **context)
 
 
