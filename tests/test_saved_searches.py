@@ -13,6 +13,7 @@ from market.config import Settings
 from market.db import session_factory
 from market.models import utcnow
 from market.notifications import jobs, search_alerts
+from matching.engine import WEIGHTS
 from tests.factories import initiative, support_provider
 from tests.helpers import assert_problem, run
 from tests.mailbox import Mailbox
@@ -134,3 +135,16 @@ def test_offers_are_told_of_new_initiatives_that_match_them_once(app: TestClient
     create(app, "initiatives", initiative(title="Cantine des Glacis"), leader)
     assert run(jobs.initiative_alerts(mail_settings)) == {"alerts": 1, "sent": 1}  # the contact only
     assert len(mailbox.to(partner.email)) == 1
+
+
+def test_reverse_alerts_rank_with_the_stored_matching_settings(app: TestClient,  # noqa: F811
+                                                               mail_settings: Settings, mailbox: Mailbox) -> None:
+    """An admin's floor of 100 (back office, « réglages du matching ») holds for the alerts too."""
+    admin = make_person(mail_settings, "admin")
+    stored = app.put("/api/admin/matching-settings", headers=admin.headers,
+                     json={"weights": dict(WEIGHTS), "floor": 100, "based_on": 0})
+    assert stored.status_code == 200, stored.text
+    create(app, "support-providers", support_provider(), make_person(mail_settings, "support_member"))
+    create(app, "initiatives", initiative(), make_person(mail_settings, "project_leader"))
+    assert run(jobs.initiative_alerts(mail_settings)) == {"alerts": 0}
+    assert mailbox.messages == []

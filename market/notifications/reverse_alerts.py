@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from market.db import insert_for, rows_changed
 from market.listings import kinds
 from market.matches import ranking
+from market.matches import settings as tuning
 from market.matches.pools import CandidatePools
 from market.models import Initiative, utcnow
 from market.notifications import outbox, preferences, recipients
@@ -43,8 +44,10 @@ async def _one(session: AsyncSession, pools: CandidatePools, initiative_id: int,
     initiative = await session.get(Initiative, initiative_id)
     if initiative is None or initiative.status != "published":
         return 0
+    tuned = await tuning.in_force(session, floor)  # the admins' stored weights and floor, as the matches pages
     ranked, _ = await ranking.rank_for_initiative(session, pools, initiative, list(CANDIDATE_KINDS), limit=100,
-                                                  model=initiative.embedding_model, floor=floor)
+                                                  model=initiative.embedding_model, floor=tuned.floor,
+                                                  weights=tuned.weights)
     queued = 0
     for found in ranked:
         for match in found.ranking.matches:
