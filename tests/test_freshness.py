@@ -117,3 +117,18 @@ def test_a_stale_candidate_is_ranked_lower_with_the_reason(app: TestClient, mail
     assert any("sans nouvelles de son auteur" in r for r in after["reasons"])
     reverse = app.get(f"/api/support-providers/{provider['id']}/matches").json()["items"]
     assert [i["score"] for i in reverse] == [before["score"]]  # the initiative is not stale
+
+
+def test_the_pair_views_say_the_same_stale_score(app: TestClient, mail_settings: Settings) -> None:  # noqa: F811
+    leader, partner = make_person(mail_settings, "project_leader"), make_person(mail_settings, "support_member")
+    ini = create(app, "initiatives", initiative(), leader)
+    provider = create(app, "support-providers", support_provider(), partner)
+    explain = f"/api/initiatives/{ini['id']}/matches/explain"
+    params = {"candidate_kind": "support_provider", "candidate_id": provider["id"]}
+    before = app.get(explain, params=params, headers=leader.headers).json()
+    sql(mail_settings.database_url, "UPDATE support_providers SET stale_at = :at", at=utcnow())
+    after = app.get(explain, params=params, headers=leader.headers).json()
+    assert after["score"] == max(0, before["score"] - freshness_rules.STALE_PENALTY)
+    assert any("sans nouvelles de son auteur" in r for r in after["reasons"])
+    listed = app.get(f"/api/initiatives/{ini['id']}/matches", params={"kind": "support_provider"}).json()
+    assert [i["score"] for i in listed["items"] if i["candidate"]["id"] == provider["id"]] == [after["score"]]

@@ -96,7 +96,7 @@ async def explain_pair(session: AsyncSession, initiative: Any, kind: str, candid
     """Every eligibility rule of the pair with pass/fail, and every score component."""
     profile = await profile_of(session, "initiative", initiative, model)
     other = await profile_of(session, kind, candidate, model)
-    return engine.explain(profile, other, today=today(), weights=weights)
+    return freshness.lower_stale_pair(engine.explain(profile, other, today=today(), weights=weights), candidate)
 
 
 async def eligible_counts(session: AsyncSession, pools: CandidatePools, kind: CandidateKind, *,
