@@ -49,3 +49,23 @@ def test_candidates_side_by_side_and_merge_field_by_field(moderated_client: Test
     assert merge["details"]["fields_from_duplicate"] == ["title"] and merge["details"]["reports_moved"] == 1
     queue = moderated_client.get("/api/moderation/queue").json()["items"]
     assert (second["id"], 1) in [(q["id"], q["open_reports"]) for q in queue]  # the report followed
+
+
+def test_the_queue_shows_the_possible_duplicates_of_each_written_listing(moderated_client: TestClient,
+                                                                         moderated_settings: Settings) -> None:
+    owner, moderator = make_person(moderated_settings, "project_leader"), make_person(moderated_settings, "moderator")
+    first = moderated_client.post("/api/initiatives", headers=owner.headers, json=initiative(
+        title="Épicerie solidaire des Résidences")).json()
+    moderated_client.post(f"/api/initiatives/{first['id']}/moderation", json={"action": "publish"})
+    second = moderated_client.post("/api/initiatives", headers=owner.headers, json=initiative(
+        title="Association Épicerie Solidaire Les Résidences – Belfort")).json()
+    alone = moderated_client.post("/api/initiatives", headers=owner.headers, json=initiative(
+        title="Ressourcerie de Lure", commune="70310", description="Collecte et revente d'objets réparés.")).json()
+    with signed_in_as(moderated_client, moderator) as web:
+        queue = web.get("/admin/").text
+    assert "Doublons possibles" in queue
+    rows = {row.split("</tr>")[0] for row in queue.split("<tr>")[1:]}
+    [waiting] = [r for r in rows if f"/admin/moderation/initiatives/{second['id']}\"" in r]
+    assert f"/admin/doublons/initiatives/{first['id']}/{second['id']}" in waiting and f"n° {first['id']}" in waiting
+    [other] = [r for r in rows if f"/admin/moderation/initiatives/{alone['id']}\"" in r]
+    assert "/admin/doublons/" not in other

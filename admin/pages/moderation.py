@@ -35,7 +35,8 @@ async def queue(request: Request[Any, Any, Any], db_session: AsyncSession, staff
     done = request.query_params.get("fait")
     return render("admin/queue.html", staff, title="File de modération", items=found.items,
                   states=STATE_LABELS, done=DONE.get(done or ""),
-                  resource={kind: spec.resource for kind, spec in kinds.KINDS.items()})
+                  duplicates=await duplicates.for_queue(db_session, staff, found.items),
+                  resource={kind: spec.resource for kind, spec in kinds.KINDS.items()}, kind_specs=kinds.KINDS)
 
 
 async def _item_page(db_session: AsyncSession, staff: Identity, resource: str, listing_id: str,

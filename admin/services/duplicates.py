@@ -16,6 +16,7 @@ from market import access
 from market.access import Identity
 from market.config import Settings
 from market.errors import InvalidField
+from market.listings import kinds
 from market.listings import service as listings
 from market.listings.spec import KindSpec
 from market.moderation import service as review
@@ -85,6 +86,24 @@ async def for_listing(session: AsyncSession, actor: Identity | None, spec: KindS
     """The possible duplicates of one listing (shown when a moderator reviews it)."""
     access.staff(actor)
     return _pairs(spec, [item], await live(session, spec))
+
+
+async def for_queue(session: AsyncSession, actor: Identity | None,
+                    items: list[Any]) -> dict[tuple[str, int], list[Candidate]]:
+    """The possible duplicates of each listing of the moderation queue, by (kind, id): every listing
+    written (created, or edited in a field that sends it back to review) is checked against the
+    live listings of its kind before anyone publishes it, without the moderator asking."""
+    access.staff(actor)
+    found: dict[tuple[str, int], list[Candidate]] = {}
+    for kind in {item.kind for item in items}:
+        spec = kinds.KINDS[kind]
+        rows = await live(session, spec)
+        by_id = {row.id: row for row in rows}
+        waiting = [by_id[item.id] for item in items if item.kind == kind and item.id in by_id]
+        for candidate in _pairs(spec, waiting, rows):
+            for side in (candidate.a, candidate.b):
+                found.setdefault((kind, side.id), []).append(candidate)
+    return found
 
 
 def choosable(spec: KindSpec) -> list[str]:
