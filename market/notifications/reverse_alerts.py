@@ -10,6 +10,7 @@ from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.orm import undefer
 
 from market.db import insert_for, rows_changed
 from market.listings import kinds
@@ -41,7 +42,8 @@ async def send_reverse_alerts(factory: async_sessionmaker[AsyncSession], *, floo
 
 
 async def _one(session: AsyncSession, pools: CandidatePools, initiative_id: int, floor: int) -> int:
-    initiative = await session.get(Initiative, initiative_id)
+    # with its stored vector (a deferred column: read lazily, it would need IO outside the event loop)
+    initiative = await session.get(Initiative, initiative_id, options=[undefer(Initiative.embedding)])
     if initiative is None or initiative.status != "published":
         return 0
     tuned = await tuning.in_force(session, floor)  # the admins' stored weights and floor, as the matches pages
