@@ -60,6 +60,8 @@ def _weighted_cover(offers: np.ndarray, weights: dict[str, float]) -> np.ndarray
 
 
 OPEN_THEMES = 0.5
+# What a provider of other fields answering a need is worth (measured flat between 0.3 and 0.7).
+OTHER_FIELD_NEEDS = 0.5
 
 
 def themes_fit(themes: np.ndarray, ini: Initiative) -> np.ndarray:
@@ -99,7 +101,12 @@ def components(pool: Pool, rows: np.ndarray, ini: Initiative, distance: np.ndarr
     weights = demand(ini)
     out: dict[str, np.ndarray] = {"themes": themes_fit(pool.themes[rows], ini)}
     if pool.kind == "support_provider":
-        out["needs"] = _weighted_cover(c["offers"][rows], weights)
+        # a provider that names its fields and shares none of the initiative's is aimed at another
+        # public: the needs it lists are a code overlap more than an answer
+        themes = pool.themes[rows]
+        elsewhere = (themes != 0) & ((themes & mask("theme", ini.themes)) == 0)
+        share = np.where(elsewhere, OTHER_FIELD_NEEDS, 1.0).astype(np.float32)
+        out["needs"] = share * _weighted_cover(c["offers"][rows], weights)
         out["proximity"] = AREA_PROXIMITY[c["area_level"][rows]].astype(np.float32)
         targeted = np.zeros(len(rows), dtype=np.float32)
         for column in ("maturities", "forms", "purposes"):

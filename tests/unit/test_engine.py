@@ -107,6 +107,17 @@ def test_relevance_orders_the_eligible_set():
     assert ranking.matches[0].score > ranking.matches[1].score
 
 
+def test_a_provider_of_other_fields_answers_a_need_at_half_weight():
+    ini = initiative(needs=("funding",), themes=("energy",))
+    pool = build_pool("support_provider", [
+        provider(id="energy", offers=("funding",), themes=("energy",)),
+        provider(id="open", offers=("funding",), themes=()),
+        provider(id="culture", offers=("funding",), themes=("culture",)),
+    ])
+    needs = {m.candidate_id: m.components["needs"] for m in rank(ini, pool, today=TODAY, floor=0).matches}
+    assert needs == {"energy": 1.0, "open": 1.0, "culture": 0.5}
+
+
 def test_volunteer_with_the_missing_skill_comes_first():
     ini = initiative(skills_needed=("CM",), needs=("skills",))
     offers = [volunteer(id="bike", skills=("mécanique vélo",)), volunteer(id="cm", skills=("community management",))]
