@@ -9,7 +9,7 @@ from datetime import timedelta
 import pytest
 
 from matching.eligibility import RULES
-from matching.engine import NO_MODEL_NOTE, NOTHING_NOTE, explain, rank, rank_initiatives
+from matching.engine import CLOSE_WEIGHT, NO_MODEL_NOTE, NOTHING_NOTE, explain, rank, rank_initiatives
 from matching.pool import build_pool
 from matching.scoring import COMPONENTS, DEFAULT_FLOOR
 from matching.types import Area
@@ -116,6 +116,12 @@ def test_a_provider_of_other_fields_answers_a_need_at_half_weight():
     ])
     needs = {m.candidate_id: m.components["needs"] for m in rank(ini, pool, today=TODAY, floor=0).matches}
     assert needs == {"energy": 1.0, "open": 1.0, "culture": 0.5}
+
+
+def test_a_skill_of_the_same_family_counts_at_a_quarter():
+    ini = initiative(skills_needed=("gestion des stocks",), needs=("skills",))
+    pool = build_pool("volunteer_offer", [volunteer(id="rounds", skills=("optimisation de tournées",))])
+    assert rank(ini, pool, today=TODAY, floor=0).matches[0].components["skills"] == CLOSE_WEIGHT == 0.25
 
 
 def test_volunteer_with_the_missing_skill_comes_first():
