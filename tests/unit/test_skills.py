@@ -292,7 +292,7 @@ def test_a_dropped_or_added_e_is_still_a_typo():
         ("statuts de notre SCOP", {"droit des sociétés coopératives"}),
         ("statuts", {"droit des associations"}),
         ("former les bénévoles qui reçoivent des personnes en précarité", {"formation"}),
-        ("juriste pour la coopérative solaire", {"droit des sociétés coopératives"}),
+        ("montage juridique de la coopérative solaire", {"droit des sociétés coopératives"}),
         ("installer du solaire", {"photovoltaïque"}),
         ("un plan de trésorerie pour notre trésorier", {"gestion financière"}),
     ],
@@ -303,7 +303,22 @@ def test_a_domain_or_public_word_names_a_skill_only_when_the_text_names_no_other
 
 @pytest.mark.parametrize(
     ("text", "label"),
-    [("montage de meubles en kit", "menuiserie"), ("trader en électricité", "électricité")],
+    [
+        ("montage de meubles en kit", "menuiserie"),
+        ("trader en électricité", "électricité"),
+        ("vulgarisation des sciences", "menuiserie"),  # "scie*" read "sciences"
+        ("pour faciliter le travail des bénévoles", "facilitation"),  # the verb, not the trade
+        ("programmer les réunions du bureau", "développement web"),
+        ("dans un rayon de 10 km", "commerce de détail"),
+        ("bail commercial du local", "vente"),
+        ("analyse du cycle de vie", "mécanique vélo"),
+        ("des tensions de trésorerie", "médiation"),
+        ("travaux en cours", "formation"),
+        ("des standards de qualité", "animation d'ateliers"),
+        ("clôture du jardin", "comptabilité"),
+        ("appliquer les règles", "développement web"),
+        ("un budget serré pour la compta", "maraîchage"),  # a weak word beside a skill
+    ],
 )
 def test_false_friends_of_trades(text, label):
     assert label not in dict(concepts(text))
