@@ -11,7 +11,7 @@ import pytest
 from matching.eligibility import RULES
 from matching.engine import CLOSE_WEIGHT, NO_MODEL_NOTE, NOTHING_NOTE, explain, rank, rank_initiatives
 from matching.pool import build_pool
-from matching.scoring import COMPONENTS, DEFAULT_FLOOR
+from matching.scoring import COMPONENTS, DEFAULT_FLOOR, demand
 from matching.types import Area
 from tests.unit.profiles import (
     BELFORT,
@@ -105,6 +105,14 @@ def test_relevance_orders_the_eligible_set():
     assert ranking.matches[1].components["needs"] == 0.0
     assert ranking.matches[1].components["themes"] == 0.0
     assert ranking.matches[0].score > ranking.matches[1].score
+
+
+def test_a_secondary_need_still_counts_most_of_the_first():
+    weights = demand(initiative(needs=("premises", "funding", "skills"), skills_needed=()))
+    assert list(weights) == ["premises", "funding", "skills"]
+    assert math.isclose(weights["funding"] / weights["premises"], 1 / math.sqrt(2))
+    assert math.isclose(weights["skills"] / weights["premises"], 1 / math.sqrt(3))
+    assert math.isclose(sum(weights.values()), 1.0)
 
 
 def test_a_provider_of_other_fields_answers_a_need_at_half_weight():
