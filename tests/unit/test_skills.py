@@ -288,6 +288,8 @@ def test_a_dropped_or_added_e_is_still_a_typo():
     ("text", "expected"),
     [
         ("tenir la compta de nos subventions", {"comptabilité"}),
+        ("data analysis (Python, pandas)", {"données et tableurs"}),  # a language serves several trades
+        ("développeuse Python", {"développement web"}),
         ("des subventions", {"recherche de financements"}),
         ("statuts de notre SCOP", {"droit des sociétés coopératives"}),
         ("statuts", {"droit des associations"}),
@@ -318,6 +320,7 @@ def test_a_domain_or_public_word_names_a_skill_only_when_the_text_names_no_other
         ("clôture du jardin", "comptabilité"),
         ("appliquer les règles", "développement web"),
         ("un budget serré pour la compta", "maraîchage"),  # a weak word beside a skill
+        ("rédaction d'un dossier de subvention", "rédaction"),  # writing a grant application is fundraising
     ],
 )
 def test_false_friends_of_trades(text, label):
