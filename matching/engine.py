@@ -34,6 +34,8 @@ WEIGHTS: dict[str, float] = {
 RERANK = 50
 # A needed skill's phrase written in the offer's text: specific evidence, short of the taxonomy's.
 PHRASE_WEIGHT = 0.8
+# A skill of the same family ("proche de"): related, not the job.
+CLOSE_WEIGHT = 0.25
 NO_MODEL_NOTE = "modèle de langue indisponible : classement sans similarité sémantique des textes"
 NOTHING_NOTE = "pas encore de bonne piste : aucune proposition n'atteint le seuil de pertinence"
 
@@ -56,8 +58,8 @@ def _shortlist(pool: Pool, ini: Initiative, rows: np.ndarray, comps: dict[str, n
         best = 0.0
         for rank, needed in enumerate(ini.skills_needed):
             found = best_match(needed, offer.skills)
-            if found is not None:  # a skill of the same family counts half
-                best = max(best, (1.0 - SKILL_RANK_DECAY * rank) * (0.5 if found.close else 1.0))
+            if found is not None:
+                best = max(best, (1.0 - SKILL_RANK_DECAY * rank) * (CLOSE_WEIGHT if found.close else 1.0))
             elif phrase_in(needed, (offer.description, *offer.skills)):
                 best = max(best, (1.0 - SKILL_RANK_DECAY * rank) * PHRASE_WEIGHT)
         comps["skills"][i] = max(float(comps["skills"][i]), best)

@@ -84,13 +84,26 @@ def _tokens(text: str) -> list[str]:
 
 
 def _term(pattern: str) -> Term:
+    return _compile(pattern, _STOP)
+
+
+def _compile(pattern: str, stop: frozenset[str]) -> Term:
     out: list[tuple[str, bool]] = []
     for w in pattern.split():
         prefix = w.endswith("*")
-        parts = [p for p in words(w.rstrip("*")) if p not in _STOP]
+        parts = [p for p in words(w.rstrip("*")) if p not in stop]
         for i, part in enumerate(parts):
             out.append((part, True) if prefix and i == len(parts) - 1 else (_singular(part), False))
     return tuple(out)
+
+
+def _exclusion(pattern: str) -> tuple[Term, bool]:
+    """A look-alike phrase, and whether it is read with its stop words: "sur site" or "mon atelier"
+    without them would be "site" or "atelier" alone and block the word everywhere."""
+    term = _term(pattern)
+    if len(term) >= 2 or len(pattern.split()) == 1:
+        return term, False
+    return _compile(pattern, frozenset()), True
 
 
 def _canonical(label: str) -> str:
@@ -98,13 +111,20 @@ def _canonical(label: str) -> str:
     return folded[simplify(label)]
 
 
-_TERMS: dict[str, tuple[list[Term], list[Term]]] = {}
+# Per skill: its terms, its weak terms ("~" in the lexicon: the domain, public or object a text
+# mentions, such as "subventions" or "coopérative solaire", which name the skill only when the text
+# names no other one) and its look-alike phrases.
+_TERMS: dict[str, tuple[list[Term], list[Term], list[tuple[Term, bool]]]] = {}
 for _label, _entry in _LEXICON["skills"].items():
-    _terms = [t for t in (_term(p) for p in [_label, *_entry["terms"]]) if t]
-    _TERMS[_canonical(_label)] = (_terms, [t for t in (_term(p) for p in _entry.get("not", [])) if t])
+    _patterns = [_label, *_entry["terms"]]
+    _TERMS[_canonical(_label)] = (
+        [t for t in (_term(p) for p in _patterns if not p.startswith("~")) if t],
+        [t for t in (_term(p[1:]) for p in _patterns if p.startswith("~")) if t],
+        [e for e in (_exclusion(p) for p in _entry.get("not", [])) if e[0]],
+    )
 FAMILIES: tuple[frozenset[str], ...] = tuple(frozenset(_canonical(s) for s in f) for f in _LEXICON["families"])
-_KNOWN = sorted({w for terms, _ in _TERMS.values() for t in terms for w, prefix in t if not prefix
-                 and len(w) >= TYPO_LENGTH})
+_KNOWN = sorted({w for terms, weak, _ in _TERMS.values() for t in (*terms, *weak) for w, prefix in t
+                 if not prefix and len(w) >= TYPO_LENGTH})
 
 
 def _spans(tokens: list[str], term: Term) -> list[tuple[int, int]]:
@@ -113,8 +133,16 @@ def _spans(tokens: list[str], term: Term) -> list[tuple[int, int]]:
             if all(tokens[i + k].startswith(w) if prefix else tokens[i + k] == w for k, (w, prefix) in enumerate(term))]
 
 
-_PREFIXES = tuple(sorted({w for terms, _ in _TERMS.values() for t in terms for w, prefix in t if prefix}))
+_PREFIXES = tuple(sorted({w for terms, weak, _ in _TERMS.values() for t in (*terms, *weak) for w, prefix in t
+                          if prefix}))
 _KNOWN_SET = frozenset(_KNOWN)
+
+
+def _is_typo(word: str, known: str) -> bool:
+    """A word that only adds or drops an ending to a known one is another form ("enseigne" and
+    "enseigner", "personne" and "personnel"), not a typo; a dropped or added "e" or "s" is."""
+    short, long = sorted((word, known), key=len)
+    return not long.startswith(short) or long[len(short):] in ("e", "s")
 
 
 def _fix_typos(tokens: list[str]) -> list[str]:
@@ -123,23 +151,41 @@ def _fix_typos(tokens: list[str]) -> list[str]:
     for t in tokens:
         if len(t) >= TYPO_LENGTH and t not in _KNOWN_SET and not t.startswith(_PREFIXES):
             hit = process.extractOne(t, _KNOWN, scorer=fuzz.ratio, score_cutoff=TYPO_RATIO)
-            t = hit[0] if hit else t
+            t = hit[0] if hit and _is_typo(t, hit[0]) else t
         out.append(t)
     return out
+
+
+def _read(text: str) -> tuple[list[str], list[str], list[int]]:
+    """The meaningful words (typos fixed), every word, and where each meaningful word stands among all."""
+    full = [_singular(w) for w in words(text)]
+    where = [i for i, w in enumerate(words(text)) if w not in _STOP]
+    tokens = _fix_typos([full[i] for i in where])
+    for i, t in zip(where, tokens, strict=True):
+        full[i] = t
+    return tokens, full, where
 
 
 @lru_cache(maxsize=100_000)
 def concepts(text: str) -> tuple[tuple[str, int], ...]:
     """The taxonomy skills a free text names, each with a confidence 0-100, in taxonomy order."""
-    tokens = _fix_typos(_tokens(text))
-    found: dict[str, int] = {}
-    for label, (terms, excluded) in _TERMS.items():
-        blocked = [span for t in excluded for span in _spans(tokens, t)]
-        for term in terms:
-            if any(not any(a < e and s < b for s, e in blocked) for a, b in _spans(tokens, term)):
-                found[label] = STRONG_SCORE
-                break
-    return tuple(sorted(found.items(), key=lambda kv: TAXONOMY_INDEX[kv[0]]))
+    tokens, full, where = _read(text)
+
+    def named(terms: list[Term], blocked: list[tuple[int, int]]) -> bool:
+        return any(not any(where[a] < e and s <= where[b - 1] for s, e in blocked)
+                   for term in terms for a, b in _spans(tokens, term))
+
+    strong: set[str] = set()
+    weak: set[str] = set()
+    for label, (terms, weak_terms, excluded) in _TERMS.items():
+        blocked = [(where[a], where[b - 1] + 1) if not whole else (a, b)
+                   for t, whole in excluded for a, b in _spans(full if whole else tokens, t)]
+        if named(terms, blocked):
+            strong.add(label)
+        elif named(weak_terms, blocked):
+            weak.add(label)
+    found = strong or weak
+    return tuple(sorted(((label, STRONG_SCORE) for label in found), key=lambda kv: TAXONOMY_INDEX[kv[0]]))
 
 
 def concept_bits(texts: tuple[str, ...] | list[str]) -> int:

@@ -9,9 +9,9 @@ from datetime import timedelta
 import pytest
 
 from matching.eligibility import RULES
-from matching.engine import NO_MODEL_NOTE, NOTHING_NOTE, explain, rank, rank_initiatives
+from matching.engine import CLOSE_WEIGHT, NO_MODEL_NOTE, NOTHING_NOTE, explain, rank, rank_initiatives
 from matching.pool import build_pool
-from matching.scoring import COMPONENTS, DEFAULT_FLOOR
+from matching.scoring import COMPONENTS, DEFAULT_FLOOR, demand
 from matching.types import Area
 from tests.unit.profiles import (
     BELFORT,
@@ -105,6 +105,31 @@ def test_relevance_orders_the_eligible_set():
     assert ranking.matches[1].components["needs"] == 0.0
     assert ranking.matches[1].components["themes"] == 0.0
     assert ranking.matches[0].score > ranking.matches[1].score
+
+
+def test_a_secondary_need_still_counts_most_of_the_first():
+    weights = demand(initiative(needs=("premises", "funding", "skills"), skills_needed=()))
+    assert list(weights) == ["premises", "funding", "skills"]
+    assert math.isclose(weights["funding"] / weights["premises"], 1 / math.sqrt(2))
+    assert math.isclose(weights["skills"] / weights["premises"], 1 / math.sqrt(3))
+    assert math.isclose(sum(weights.values()), 1.0)
+
+
+def test_a_provider_of_other_fields_answers_a_need_at_half_weight():
+    ini = initiative(needs=("funding",), themes=("energy",))
+    pool = build_pool("support_provider", [
+        provider(id="energy", offers=("funding",), themes=("energy",)),
+        provider(id="open", offers=("funding",), themes=()),
+        provider(id="culture", offers=("funding",), themes=("culture",)),
+    ])
+    needs = {m.candidate_id: m.components["needs"] for m in rank(ini, pool, today=TODAY, floor=0).matches}
+    assert needs == {"energy": 1.0, "open": 1.0, "culture": 0.5}
+
+
+def test_a_skill_of_the_same_family_counts_at_a_quarter():
+    ini = initiative(skills_needed=("gestion des stocks",), needs=("skills",))
+    pool = build_pool("volunteer_offer", [volunteer(id="rounds", skills=("optimisation de tournées",))])
+    assert rank(ini, pool, today=TODAY, floor=0).matches[0].components["skills"] == CLOSE_WEIGHT == 0.25
 
 
 def test_volunteer_with_the_missing_skill_comes_first():
