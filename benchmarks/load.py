@@ -117,7 +117,8 @@ def worker_rss_mb(process: subprocess.Popen[bytes]) -> list[int]:
     """Resident memory of the server's workers (its children; the process itself with one worker)."""
     children = Path(f"/proc/{process.pid}/task/{process.pid}/children")
     pids = [int(p) for p in children.read_text().split()] if children.exists() else []
-    pids = [p for p in pids if "multiprocessing" not in Path(f"/proc/{p}/cmdline").read_text()] or [process.pid]
+    # with --workers N the workers are multiprocessing spawns too: leave out only the resource tracker
+    pids = [p for p in pids if "resource_tracker" not in Path(f"/proc/{p}/cmdline").read_text()] or [process.pid]
     sizes = []
     for pid in pids:
         status = Path(f"/proc/{pid}/status").read_text()

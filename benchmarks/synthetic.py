@@ -34,7 +34,7 @@ from tqdm import tqdm
 
 from market.access import SYSTEM
 from market.config import Settings
-from market.db import session_scope
+from market.db import create_engine, session_scope
 from market.listings import kinds
 from market.listings import service as listings
 from market.matches.embeddings import embed_many
@@ -120,6 +120,22 @@ async def _write(session: AsyncSession, kind: str, entries: list[tuple[str, dict
     return written
 
 
+async def analyse(settings: Settings) -> None:
+    """A bulk load leaves the planner's statistics empty and every listing written twice (pending, then
+    published): without VACUUM ANALYZE the browse's plans guess one row per filter until autovacuum
+    passes (SQLite: ANALYZE)."""
+    engine = create_engine(settings)
+    try:
+        async with engine.connect() as connection:
+            connection = await connection.execution_options(isolation_level="AUTOCOMMIT")
+            postgres = connection.dialect.name == "postgresql"
+            for spec in tqdm(list(kinds.KINDS.values()), desc="statistiques (ANALYZE)", unit=" tables"):
+                table = spec.model.__tablename__
+                await connection.exec_driver_sql(f"VACUUM (ANALYZE) {table}" if postgres else f"ANALYZE {table}")
+    finally:
+        await engine.dispose()
+
+
 async def fill(settings: Settings, scale: float, seed: int, embeddings: bool) -> dict[str, Any]:
     rng = random.Random(seed)
     places = Places(await _communes(settings), rng)
@@ -146,6 +162,7 @@ async def fill(settings: Settings, scale: float, seed: int, embeddings: bool) ->
                 bar.update(len(batch))
                 written += len(batch)
         figures[kind] = count
+    await analyse(settings)
     figures["written"], figures["seconds"] = written, round(time.perf_counter() - started, 1)
     figures["listings_per_s"] = round(written / figures["seconds"], 1) if written else None
     if embedder is not None:
