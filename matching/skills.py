@@ -158,8 +158,9 @@ def _fix_typos(tokens: list[str]) -> list[str]:
 
 def _read(text: str) -> tuple[list[str], list[str], list[int]]:
     """The meaningful words (typos fixed), every word, and where each meaningful word stands among all."""
-    full = [_singular(w) for w in words(text)]
-    where = [i for i, w in enumerate(words(text)) if w not in _STOP]
+    every = words(text)
+    full = [_singular(w) for w in every]
+    where = [i for i, w in enumerate(every) if w not in _STOP]
     tokens = _fix_typos([full[i] for i in where])
     for i, t in zip(where, tokens, strict=True):
         full[i] = t
