@@ -52,6 +52,7 @@ from api.pages.accounts import account_pages
 from api.pages.errors import handle as handle_error
 from api.security import auth_rate_limit, csrf_middleware, mask_tokens_in_access_logs, security_headers
 from api.sessions import DatabaseSessionBackend, session_config
+from api.transaction import commit_before_send
 from market.accounts.session_models import StoreItem, WebSession
 from market.config import VERSION, Settings
 from market.db import create_engine
@@ -74,9 +75,10 @@ def create_app(settings: Settings | None = None) -> Litestar:
     db_config = SQLAlchemyAsyncConfig(
         engine_instance=engine,
         session_config=AsyncSessionConfig(expire_on_commit=False),
-        before_send_handler="autocommit_include_redirects",  # a form post answers 303: it commits too
         set_default_exception_handler=False,
     )
+    # the config makes its scope key unique per instance (several apps in one process, as in the tests)
+    db_config.before_send_handler = commit_before_send(handle_error, db_config.session_scope_key)
 
     sessions = DatabaseSessionBackend(
         config=session_config(secure=not settings.is_development, max_age=settings.session_max_age),

@@ -1,0 +1,124 @@
+"""A request whose COMMIT fails is never acknowledged.
+
+The fault run once saw a 201 for a listing the database never kept: the database stopped between
+the request's last statement and its COMMIT, and the commit handler swallowed the error. Here the
+COMMIT itself is made to fail, on the real app and the real database, by checks that run only at
+COMMIT, armed for one marked description:
+
+- on both databases, a deferred check fails (SQLite: a deferred foreign key; PostgreSQL: a deferred
+  constraint trigger) and the answer is a 409 problem;
+- on PostgreSQL, the backend is terminated at COMMIT (the database going away at that very moment)
+  and the answer is a 503 problem with Retry-After.
+
+Each time nothing of the write is stored, and the next write goes through.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from litestar.testing import TestClient
+from sqlalchemy import text
+
+from market.config import Settings
+from market.db import session_scope
+from tests.factories import BODIES
+from tests.helpers import run
+
+MARK = "échec au commit"
+TAKEOVERS = "/api/takeover-opportunities"
+
+SQLITE_ARM = [
+    "CREATE TABLE commit_probe_parent (id INTEGER PRIMARY KEY)",
+    "CREATE TABLE commit_probe (id INTEGER PRIMARY KEY, parent_id INTEGER "
+    "REFERENCES commit_probe_parent (id) DEFERRABLE INITIALLY DEFERRED)",
+    f"CREATE TRIGGER commit_probe_arm AFTER INSERT ON takeover_opportunities WHEN NEW.description LIKE '%{MARK}%' "
+    "BEGIN INSERT INTO commit_probe (parent_id) VALUES (-1); END",
+]
+SQLITE_DISARM = ["DROP TRIGGER IF EXISTS commit_probe_arm", "DROP TABLE IF EXISTS commit_probe",
+                 "DROP TABLE IF EXISTS commit_probe_parent"]
+
+
+def postgres_arm(action: str) -> list[str]:
+    return [
+        "CREATE FUNCTION commit_probe() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
+        f"IF NEW.description LIKE '%{MARK}%' THEN {action}; END IF; RETURN NULL; END $$",
+        "CREATE CONSTRAINT TRIGGER commit_probe_arm AFTER INSERT ON takeover_opportunities "
+        "DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION commit_probe()",
+    ]
+
+
+POSTGRES_CONFLICT = "RAISE EXCEPTION 'refusé au commit' USING ERRCODE = 'check_violation'"
+POSTGRES_GONE = "PERFORM pg_terminate_backend(pg_backend_pid())"
+POSTGRES_DISARM = ["DROP TRIGGER IF EXISTS commit_probe_arm ON takeover_opportunities",
+                   "DROP FUNCTION IF EXISTS commit_probe()"]
+
+
+async def _execute(settings: Settings, statements: list[str]) -> None:
+    async with session_scope(settings) as session:
+        for statement in statements:
+            await session.execute(text(statement))
+
+
+async def _stored(settings: Settings) -> tuple[int, int]:
+    """Takeovers with the mark, and the moderation log entries of takeovers that do not exist."""
+    async with session_scope(settings) as session:
+        marked = await session.scalar(text("SELECT count(*) FROM takeover_opportunities WHERE description LIKE :m"),
+                                      {"m": f"%{MARK}%"})
+        orphans = await session.scalar(text(
+            "SELECT count(*) FROM moderation_actions a WHERE a.listing_kind = 'takeover' "
+            "AND NOT EXISTS (SELECT 1 FROM takeover_opportunities t WHERE t.id = a.listing_id)"))
+        return int(marked or 0), int(orphans or 0)
+
+
+@pytest.fixture()
+def armed(settings: Settings, dialect: str, request: pytest.FixtureRequest) -> Iterator[None]:
+    action = getattr(request, "param", POSTGRES_CONFLICT)
+    arm, disarm = (SQLITE_ARM, SQLITE_DISARM) if dialect == "sqlite" else (postgres_arm(action), POSTGRES_DISARM)
+    run(_execute(settings, disarm))
+    run(_execute(settings, arm))
+    try:
+        yield
+    finally:
+        run(_execute(settings, disarm))
+
+
+def _marked_body() -> dict[str, object]:
+    body = BODIES["takeover-opportunities"]()
+    body["description"] = f"{body['description']} ({MARK})"
+    return body
+
+
+def _assert_refused(response: object, status: int) -> None:
+    assert response.status_code == status, response.text  # type: ignore[attr-defined]
+    assert response.headers["content-type"].startswith("application/problem+json")  # type: ignore[attr-defined]
+    assert response.json()["status"] == status  # type: ignore[attr-defined]
+    assert "location" not in response.headers and "set-cookie" not in response.headers  # type: ignore[attr-defined]
+    assert response.headers["x-content-type-options"] == "nosniff"  # type: ignore[attr-defined]
+    assert response.headers["cache-control"] == "no-store"  # type: ignore[attr-defined]
+
+
+def test_a_conflict_found_at_commit_is_a_409_and_stores_nothing(client: TestClient, settings: Settings,
+                                                                armed: None) -> None:
+    refused = client.post(TAKEOVERS, json=_marked_body())
+    _assert_refused(refused, 409)
+    assert run(_stored(settings)) == (0, 0)
+
+    created = client.post(TAKEOVERS, json=BODIES["takeover-opportunities"]())
+    assert created.status_code == 201, created.text
+    assert client.get(f"{TAKEOVERS}/{created.json()['id']}").status_code == 200
+
+
+@pytest.mark.parametrize("armed", [POSTGRES_GONE], indirect=True)
+def test_the_database_gone_at_commit_is_a_503_and_stores_nothing(client: TestClient, settings: Settings,
+                                                                 dialect: str, armed: None) -> None:
+    if dialect != "postgresql":
+        pytest.skip("terminating the server's backend at COMMIT needs PostgreSQL (the suite's PostgreSQL run)")
+    refused = client.post(TAKEOVERS, json=_marked_body())
+    _assert_refused(refused, 503)
+    assert refused.headers["retry-after"]
+    assert run(_stored(settings)) == (0, 0)
+
+    created = client.post(TAKEOVERS, json=BODIES["takeover-opportunities"]())
+    assert created.status_code == 201, created.text
