@@ -8,9 +8,9 @@ from typing import Any
 
 from litestar import Request, Response
 from litestar.exceptions import HTTPException, ValidationException
-from sqlalchemy.exc import DBAPIError, IntegrityError, InterfaceError, OperationalError
-from sqlalchemy.exc import TimeoutError as PoolTimeout
+from sqlalchemy.exc import DBAPIError, IntegrityError
 
+from market.availability import database_unavailable
 from market.errors import DomainError
 
 log = logging.getLogger("bourse.errors")
@@ -149,33 +149,3 @@ def problem_response(request: Request, exc: Exception) -> Response:
 
 
 RETRY_AFTER = "5"
-_DATABASE_MODULES = ("sqlalchemy.", "asyncpg.", "aiosqlite.")
-# SQLSTATEs of a server that refuses connections for now: connection exceptions (class 08), too many
-# connections, shut down (by an operator or a crash), still starting up (recovering after a crash).
-_UNAVAILABLE_STATES = ("08", "53300", "57P01", "57P02", "57P03")
-
-
-def database_unavailable(exc: BaseException) -> bool:
-    """The database cannot be reached: lost mid-query, or the pool cannot connect (a refused or
-    timed-out connection is an OSError raised from the driver, not a DBAPIError; a server that is
-    starting up answers the driver's own CannotConnectNowError), or the pool is exhausted."""
-    if isinstance(exc, DBAPIError):
-        return exc.connection_invalidated or isinstance(exc, OperationalError | InterfaceError)
-    if isinstance(exc, PoolTimeout):
-        return True
-    if isinstance(exc, OSError | TimeoutError):
-        return _raised_from_driver(exc)
-    state = getattr(exc, "sqlstate", None)
-    if isinstance(state, str) and state.startswith(_UNAVAILABLE_STATES):
-        return _raised_from_driver(exc)
-    return False
-
-
-def _raised_from_driver(exc: BaseException) -> bool:
-    tb = exc.__traceback__
-    while tb is not None:
-        if str(tb.tb_frame.f_globals.get("__name__", "")).startswith(_DATABASE_MODULES):
-            return True
-        tb = tb.tb_next
-    return False
-

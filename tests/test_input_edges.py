@@ -12,6 +12,7 @@ import asyncpg
 import httpx
 import pytest
 from litestar.testing import TestClient
+from sqlalchemy.exc import DBAPIError, PendingRollbackError
 
 from api.app import create_app
 from api.bodies import MAX_DEPTH
@@ -141,3 +142,35 @@ def test_a_server_that_refuses_connections_for_now_is_unavailable(error: type[Ex
     assert database_unavailable(_raised_in("asyncpg.connect_utils", error("the database system is starting up")))
     assert not database_unavailable(_raised_in("market.listings", error("not from the driver")))
     assert not database_unavailable(_raised_in("asyncpg.connect_utils", asyncpg.exceptions.UniqueViolationError()))
+
+
+@pytest.mark.parametrize("cause, unavailable", [
+    (asyncpg.exceptions.ConnectionDoesNotExistError("connection was closed in the middle of operation"), True),
+    (asyncpg.exceptions.AdminShutdownError("terminating connection due to administrator command"), True),
+    (asyncpg.exceptions.UniqueViolationError("duplicate key value"), False),
+])
+def test_a_connection_lost_mid_statement_is_unavailable(cause: Exception, unavailable: bool) -> None:
+    """The driver's error as SQLAlchemy wraps it: a plain DBAPIError around the adapter's Error, raised from
+    asyncpg's. A connection closed in the middle of `SELECT pg_notify` was a 500 (found by the fault run
+    once match moves were part of its load); now a 503."""
+    try:
+        raise RuntimeError(f"{type(cause)}: {cause}") from cause
+    except RuntimeError as adapted:
+        wrapped = DBAPIError("SELECT pg_notify($1, $2)", None, adapted)
+    assert database_unavailable(wrapped) is unavailable
+
+
+def test_an_error_raised_while_handling_a_lost_connection_is_unavailable() -> None:
+    """A notification logged its failure by reading an expired attribute, which raised PendingRollbackError
+    while the lost connection was being handled: a 500 in the fault run; the chain tells it is a 503."""
+    lost = DBAPIError("INSERT INTO live_events", None, RuntimeError("connection was closed"),
+                      connection_invalidated=True)
+    try:
+        try:
+            raise lost
+        except DBAPIError:
+            raise PendingRollbackError("This Session's transaction has been rolled back") from None
+    except PendingRollbackError as raised:
+        assert raised.__context__ is lost
+        assert database_unavailable(raised)
+    assert not database_unavailable(PendingRollbackError("rolled back after an integrity error"))

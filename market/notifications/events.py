@@ -10,6 +10,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from market.availability import database_unavailable
 from market.listings import kinds as listing_kinds
 from market.live import events as live
 from market.models import Match, MatchEvent
@@ -38,16 +39,20 @@ def listing_path(kind: str, listing: Any) -> str:
 
 
 async def match_moved(session: AsyncSession, match: Match, initiative: Any, candidate: Any, event: MatchEvent) -> None:
-    """Tell the side that did not act. Never raises: a failure is logged and rolled back to the savepoint."""
+    """Tell the side that did not act. A failure is logged and rolled back to the savepoint; only the
+    database going away is raised."""
     live.match_moved(session, match, initiative, candidate, event)  # both parties' streams, after the commit
     kind = BY_STATUS.get(event.to_status)
     if kind is None:
         return
+    match_id = match.id  # read now: after a failed savepoint the instance may be expired
     try:
         async with session.begin_nested():
             await _tell(session, match, initiative, candidate, event.side, kind)
-    except Exception:
-        log.exception("match %s: the other party could not be notified", match.id)
+    except Exception as exc:
+        if database_unavailable(exc):
+            raise  # the move cannot be kept either: the request answers 503, not a move without its notice
+        log.exception("match %s: the other party could not be notified", match_id)
 
 
 async def _tell(session: AsyncSession, match: Match, initiative: Any, candidate: Any, acting: str,

@@ -122,8 +122,8 @@ class Load:
         self.lock = threading.Lock()
         self.done = threading.Event()
         self.sequence = itertools.count()
-        # each match is moved by one client only, one step after the other
-        self.steps = {worker: [[m, 0] for m in matches[worker::WORKERS]] for worker in range(WORKERS)}
+        # each match (stored as contacted) is moved by one client only, one step after the other
+        self.steps = {worker: [[m, 1] for m in matches[worker::WORKERS]] for worker in range(WORKERS)}
 
     def acknowledged(self, since: float = 0.0) -> int:
         with self.lock:
@@ -183,7 +183,8 @@ class Load:
 
 
 def prepare(served: Served, settings: Settings) -> tuple[dict[str, Person], list[int], list[int]]:
-    """People, four initiatives and three support providers (so twelve matches), before the load."""
+    """People, four initiatives and three support providers, and the twelve pairs stored as matches by the
+    initiatives showing interest (contacted), before the load."""
     people = {role: make_person(settings, role) for role in ("project_leader", "support_member", "business_member",
                                                               "admin")}
     with httpx.Client(base_url=served.url, timeout=60) as client:
@@ -201,7 +202,12 @@ def prepare(served: Served, settings: Settings) -> tuple[dict[str, Person], list
             ranked = client.get(f"/api/initiatives/{initiative}/matches", params={"kind": "support_provider"},
                                 headers=people["admin"].headers)
             assert ranked.status_code == 200, ranked.text
-            matches += [item["match_id"] for item in ranked.json()["items"]]
+            for item in ranked.json()["items"]:  # a ranked pair is stored when a party acts: contacted
+                pair = {"initiative_id": initiative, "candidate_kind": "support_provider",
+                        "candidate_id": item["candidate"]["id"], "status": MOVES[0]}
+                created = client.post("/api/matches", json=pair, headers=people[MOVER[MOVES[0]]].headers)
+                assert created.status_code == 201, created.text
+                matches.append(int(created.json()["id"]))
     assert len(matches) == 12, matches
     return people, initiatives, matches
 
