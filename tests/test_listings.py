@@ -103,6 +103,26 @@ def test_pagination_and_sort(client: TestClient) -> None:
     assert [i["title"][0] for i in newest["items"]] == ["B", "A", "C"]
 
 
+@pytest.mark.parametrize("params", [{"sort": "title"}, {"sort": "newest"}, {"sort": "oldest"},
+                                    {"q": "épicerie vrac"}, {"q": "épicerie", "sort": "title"},
+                                    {"territory": "90", "sort": "title"}])
+def test_pages_one_by_one_give_the_whole_order(client: TestClient, params: dict[str, str]) -> None:
+    """On PostgreSQL a page's ids are taken first and joined afterwards: pages of one, in turn, are the
+    whole list in the same order, each with the same total; past the last page, no item and the total."""
+    titles = ["Épicerie vrac du marché", "Une épicerie solidaire", "Atelier vélo", "Épicerie et vrac", "Café"]
+    for title in titles:
+        client.post("/api/initiatives", json=initiative(title=title, description=f"{title} : épicerie vrac"))
+    whole = client.get("/api/initiatives", params=params).json()
+    assert whole["total"] >= 3, whole
+    one_by_one = []
+    for page in range(1, whole["total"] + 2):
+        answer = client.get("/api/initiatives", params={**params, "page_size": 1, "page": page}).json()
+        assert answer["total"] == whole["total"], (page, answer)
+        one_by_one += answer["items"]
+    assert [i["id"] for i in one_by_one] == [i["id"] for i in whole["items"]]
+    assert one_by_one == whole["items"]  # the same fields, commune and organisation joined
+
+
 def test_archived_listing_cannot_be_edited(client: TestClient) -> None:
     item = client.post("/api/volunteer-offers", json=volunteer_offer()).json()
     client.delete(f"/api/volunteer-offers/{item['id']}")
