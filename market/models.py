@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
+from typing import Any
 
 from advanced_alchemy.types import DateTimeUTC, JsonB
 from sqlalchemy import (
@@ -20,7 +21,7 @@ from sqlalchemy import (
     UniqueConstraint,
     false,
 )
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.orm import DeclarativeBase, Mapped, declared_attr, mapped_column, relationship
 
 from market.vocabulary import (
     CandidateKind,
@@ -124,6 +125,13 @@ class ListingMixin:
     embedding_model: Mapped[str | None] = mapped_column(String(200))
     # sha256 of the text the embedding was made from: an unchanged text is not embedded again
     embedding_text_hash: Mapped[str | None] = mapped_column(String(64))
+
+    @declared_attr.directive
+    def __table_args__(cls) -> tuple[Any, ...]:
+        # the version of the published rows read before each ranking (market/matches/pools.py),
+        # answered from this index alone
+        table = cls.__tablename__  # type: ignore[attr-defined]
+        return (Index(f"ix_{table}_version", "status", "id", "created_at", "updated_at", "stale_at"),)
 
     @classmethod
     def _organisation_fk(cls) -> Mapped[int | None]:

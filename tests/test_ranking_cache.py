@@ -10,6 +10,8 @@ from typing import Any
 
 import pytest
 from litestar.testing import TestClient
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
 
 from api.app import create_app
 from market.matches import cache
@@ -136,3 +138,26 @@ def test_the_cache_keeps_a_bounded_number_of_rankings(client: TestClient, pair: 
     for limit in (1, 2, 3, 4):
         ranked(client, initiative_id, limit=limit)
     assert len(small) == 2
+
+
+def test_a_ranking_scans_each_kind_for_its_version_once(client: TestClient, pair: tuple[int, int]) -> None:
+    """The ranking cache's check and the pools' read the same version of the published rows: on a miss
+    (a new candidate), the aggregate over a kind's published rows runs once per request, not twice."""
+    initiative_id, _ = pair
+    ranked(client, initiative_id)
+    create(client, "support-providers", support_provider(name="Incubateur du Nord Franche-Comté"))
+    scans: list[str] = []
+
+    def seen(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
+        if "sum(support_providers.id)" in statement:  # the version aggregate over the providers
+            scans.append(statement)
+
+    event.listen(Engine, "before_cursor_execute", seen)  # every engine: the app's is the one in use
+    try:
+        misses = rankings_of(client).misses
+        page = ranked(client, initiative_id)
+    finally:
+        event.remove(Engine, "before_cursor_execute", seen)
+    assert rankings_of(client).misses == misses + 1  # the new provider made the ranking old
+    assert len([i for i in page["items"] if i["kind"] == "support_provider"]) == 2
+    assert len(scans) == 1, scans  # in the cache's one query over every kind; the pools reuse its version

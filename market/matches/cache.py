@@ -5,8 +5,9 @@ asked; it is stored under everything the ranking was called with (initiative, ki
 model and any other keyword, such as weights read from settings) and the day (eligibility reads
 dates). It is valid while the initiative row and the candidates are as they were: before each use
 one query reads, for each kind asked, the same aggregate the candidate pools are versioned by
-(`pools.py`: count, id sum, latest creation and update of the published rows) plus the freshness
-marks (count and latest `stale_at`, which the freshness job changes without touching `updated_at`),
+(`pools.py`: count, id sum, latest creation and update of the published rows, and the freshness
+marks: count and latest `stale_at`, which the freshness job changes without touching `updated_at`;
+the pools then reuse the versions read here instead of scanning again),
 and the initiative's own `updated_at` comes with the row the request loads anyway. Every worker asks
 the database, so none serves a ranking another worker's write made stale. The initiative's stored
 matches are versioned too (count, latest update), for a ranking that reads them. Nothing is written.
@@ -29,7 +30,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from market.db import database_key
 from market.listings import kinds
 from market.matches import ranking
-from market.matches.pools import CandidatePools
+from market.matches.pools import CandidatePools, as_version, remember, version_query
 from market.models import Match
 from market.vocabulary import CandidateKind
 from matching import types as m
@@ -65,17 +66,13 @@ async def versions(session: AsyncSession, wanted: Iterable[str], initiative_id: 
                func.count(Match.id).label("stale"), func.max(Match.updated_at).label("stale_last"))
         .where(Match.initiative_id == initiative_id)
     ]
-    for kind in wanted:
-        model = kinds.KINDS[kind].model
-        parts.append(
-            select(literal(kind).label("kind"), func.count().label("n"), func.sum(model.id).label("ids"),
-                   func.max(model.created_at).label("created"), func.max(model.updated_at).label("updated"),
-                   func.count(model.stale_at).label("stale"), func.max(model.stale_at).label("stale_last"))
-            .where(model.status == "published")
-        )
+    parts += [version_query(kind, kinds.KINDS[kind].model) for kind in wanted]
     stmt = parts[0] if len(parts) == 1 else union_all(*parts)
-    rows = (await session.execute(stmt)).all()
-    return tuple(sorted(tuple(str(v) if v is not None else None for v in row) for row in rows))
+    found = [as_version(row) for row in (await session.execute(stmt)).all()]
+    for version in found:
+        if version[0] != "match":
+            remember(session, version)  # the pools check the same version: not read twice
+    return tuple(sorted(found))
 
 
 class RankingCache:

@@ -2,9 +2,14 @@
 
 Building a pool reads every published listing of a kind and lays it out as columns; a ranking
 then takes milliseconds. Before each use one aggregate query (count, id sum, latest creation and
-update of the published rows) tells whether anything was published, edited, archived or merged
-since the pool was built; if so it is rebuilt. Every instance asks the database, so instances
-never serve each other's stale pools.
+update of the published rows, count and latest of the freshness marks) tells whether anything was
+published, edited, archived, merged or marked stale since the pool was built; if so it is rebuilt.
+Every instance asks the database, so instances never serve each other's stale pools.
+
+The aggregate scans the published rows of the kind (7 ms for 4,000 rows on PostgreSQL): a version
+read once in a transaction is kept for the rest of it (`remember`), so the ranking cache's check and
+the pools' do not scan twice. A version read earlier than the build is safe: a write committed
+in between makes the next check differ, and the pool is rebuilt then.
 """
 
 from __future__ import annotations
@@ -13,7 +18,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, literal, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from market.db import database_key
@@ -22,15 +27,52 @@ from matching.pool import Pool
 
 @dataclass
 class Cached:
-    version: tuple[Any, ...]
+    version: tuple[str | None, ...]
     profiles: list[Any]
     pool: Pool | None
 
 
-async def _version(session: AsyncSession, model: Any) -> tuple[Any, ...]:
-    stmt = select(func.count(), func.sum(model.id), func.max(model.created_at), func.max(model.updated_at))
-    row = (await session.execute(stmt.where(model.status == "published"))).one()
-    return tuple(row)
+READ = "bourse.published_versions"  # session.info: (the transaction, {kind: version}) read in it
+
+
+def version_query(kind: str, model: Any) -> Select[Any]:
+    """The version of the published rows of a kind, as one row: (kind, count, id sum, latest
+    creation, latest update, freshness marks and the latest of them)."""
+    return select(literal(kind).label("kind"), func.count().label("n"), func.sum(model.id).label("ids"),
+                  func.max(model.created_at).label("created"), func.max(model.updated_at).label("updated"),
+                  func.count(model.stale_at).label("stale"), func.max(model.stale_at).label("stale_last")
+                  ).where(model.status == "published")
+
+
+def as_version(row: Any) -> tuple[str | None, ...]:
+    return tuple(str(v) if v is not None else None for v in row)
+
+
+def remember(session: AsyncSession, version: tuple[str | None, ...]) -> None:
+    """Keep a kind's version for the rest of the session's current transaction."""
+    _kept(session)[str(version[0])] = version
+
+
+def _kept(session: AsyncSession) -> dict[str, tuple[str | None, ...]]:
+    """The versions read in the session's current transaction (a new transaction starts empty)."""
+    transaction = session.sync_session.get_transaction()
+    kept = session.info.get(READ)
+    if kept is None or kept[0] is not transaction:
+        kept = session.info[READ] = (transaction, {})
+    versions: dict[str, tuple[str | None, ...]] = kept[1]
+    return versions
+
+
+def _remembered(session: AsyncSession, kind: str) -> tuple[str | None, ...] | None:
+    return _kept(session).get(kind)
+
+
+async def _version(session: AsyncSession, kind: str, model: Any) -> tuple[str | None, ...]:
+    version = _remembered(session, kind)
+    if version is None:
+        version = as_version((await session.execute(version_query(kind, model))).one())
+        remember(session, version)
+    return version
 
 
 class CandidatePools:
@@ -48,7 +90,7 @@ class CandidatePools:
         in `table`, with embeddings of the model `model_id`; `build()` makes them when the cached
         ones are out of date."""
         key = (database_key(session), kind, model_id)
-        version = await _version(session, table)
+        version = await _version(session, kind, table)
         entry = self._entries.get(key)
         if entry is None or entry.version != version:
             profiles, pool = await build()
