@@ -14,11 +14,13 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable
+from contextvars import ContextVar
 from typing import Any, cast
 
 from advanced_alchemy.extensions.litestar._utils import delete_aa_scope_state, get_aa_scope_state
 from advanced_alchemy.extensions.litestar.plugins.init.config.common import SESSION_TERMINUS_ASGI_EVENTS
 from litestar import Request
+from litestar.background_tasks import BackgroundTask
 from litestar.types import Message, Scope
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -29,6 +31,21 @@ DROPPED = {b"content-length", b"content-type", b"set-cookie", b"location", b"eta
            b"cache-control"}
 
 ErrorHandler = Callable[[Request[Any, Any, Any], Exception], Any]
+# False once the request's COMMIT failed; read by its background tasks, which run after the answer
+# in the same task (each request runs in a task of its own, so nothing leaks to the next one)
+_COMMITTED: ContextVar[bool] = ContextVar("bourse_request_committed", default=True)
+
+
+def once_committed(task: Callable[..., Awaitable[Any]], *args: Any) -> BackgroundTask:
+    """A background task of the answer (an email with a link, a receipt) that runs only if the
+    request's transaction was committed: no link to a token the database never kept."""
+    async def run() -> None:
+        if _COMMITTED.get():
+            await task(*args)
+        else:
+            log.warning("%s not run: the request's commit failed", getattr(task, "__name__", "task"))
+
+    return BackgroundTask(run)
 
 
 def commit_before_send(handle_error: ErrorHandler, session_scope_key: str
@@ -47,6 +64,7 @@ def commit_before_send(handle_error: ErrorHandler, session_scope_key: str
                     try:
                         await session.commit()
                     except Exception as exc:  # the answer must not say it was done
+                        _COMMITTED.set(False)
                         await _rollback(session)
                         _replace(message, scope, handle_error(Request(scope), exc))
                 else:

@@ -8,7 +8,8 @@ COMMIT, armed for one marked description:
 - on both databases, a deferred check fails (SQLite: a deferred foreign key; PostgreSQL: a deferred
   constraint trigger) and the answer is a 409 problem;
 - on PostgreSQL, the backend is terminated at COMMIT (the database going away at that very moment)
-  and the answer is a 503 problem with Retry-After.
+  and the answer is a 503 problem with Retry-After;
+- a sign-up whose COMMIT fails sends no confirmation email (the answer's background task).
 
 Each time nothing of the write is stored, and the next write goes through.
 """
@@ -23,36 +24,45 @@ from sqlalchemy import text
 
 from market.config import Settings
 from market.db import session_scope
+from tests.browser import register
 from tests.factories import BODIES
 from tests.helpers import run
+from tests.mailbox import Mailbox
 
 MARK = "échec au commit"
 TAKEOVERS = "/api/takeover-opportunities"
+TAKEOVER_TABLE = "takeover_opportunities"
 
-SQLITE_ARM = [
-    "CREATE TABLE commit_probe_parent (id INTEGER PRIMARY KEY)",
-    "CREATE TABLE commit_probe (id INTEGER PRIMARY KEY, parent_id INTEGER "
-    "REFERENCES commit_probe_parent (id) DEFERRABLE INITIALLY DEFERRED)",
-    f"CREATE TRIGGER commit_probe_arm AFTER INSERT ON takeover_opportunities WHEN NEW.description LIKE '%{MARK}%' "
-    "BEGIN INSERT INTO commit_probe (parent_id) VALUES (-1); END",
-]
-SQLITE_DISARM = ["DROP TRIGGER IF EXISTS commit_probe_arm", "DROP TABLE IF EXISTS commit_probe",
-                 "DROP TABLE IF EXISTS commit_probe_parent"]
+def sqlite_arm(table: str, column: str, mark: str) -> list[str]:
+    return [
+        "CREATE TABLE commit_probe_parent (id INTEGER PRIMARY KEY)",
+        "CREATE TABLE commit_probe (id INTEGER PRIMARY KEY, parent_id INTEGER "
+        "REFERENCES commit_probe_parent (id) DEFERRABLE INITIALLY DEFERRED)",
+        f"CREATE TRIGGER commit_probe_arm AFTER INSERT ON {table} WHEN NEW.{column} LIKE '%{mark}%' "
+        "BEGIN INSERT INTO commit_probe (parent_id) VALUES (-1); END",
+    ]
 
 
-def postgres_arm(action: str) -> list[str]:
+def sqlite_disarm(table: str) -> list[str]:
+    return ["DROP TRIGGER IF EXISTS commit_probe_arm", "DROP TABLE IF EXISTS commit_probe",
+            "DROP TABLE IF EXISTS commit_probe_parent"]
+
+
+def postgres_arm(action: str, table: str, column: str, mark: str) -> list[str]:
     return [
         "CREATE FUNCTION commit_probe() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
-        f"IF NEW.description LIKE '%{MARK}%' THEN {action}; END IF; RETURN NULL; END $$",
-        "CREATE CONSTRAINT TRIGGER commit_probe_arm AFTER INSERT ON takeover_opportunities "
+        f"IF NEW.{column} LIKE '%{mark}%' THEN {action}; END IF; RETURN NULL; END $$",
+        f"CREATE CONSTRAINT TRIGGER commit_probe_arm AFTER INSERT ON {table} "
         "DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION commit_probe()",
     ]
 
 
+def postgres_disarm(table: str) -> list[str]:
+    return [f"DROP TRIGGER IF EXISTS commit_probe_arm ON {table}", "DROP FUNCTION IF EXISTS commit_probe()"]
+
+
 POSTGRES_CONFLICT = "RAISE EXCEPTION 'refusé au commit' USING ERRCODE = 'check_violation'"
 POSTGRES_GONE = "PERFORM pg_terminate_backend(pg_backend_pid())"
-POSTGRES_DISARM = ["DROP TRIGGER IF EXISTS commit_probe_arm ON takeover_opportunities",
-                   "DROP FUNCTION IF EXISTS commit_probe()"]
 
 
 async def _execute(settings: Settings, statements: list[str]) -> None:
@@ -74,8 +84,13 @@ async def _stored(settings: Settings) -> tuple[int, int]:
 
 @pytest.fixture()
 def armed(settings: Settings, dialect: str, request: pytest.FixtureRequest) -> Iterator[None]:
-    action = getattr(request, "param", POSTGRES_CONFLICT)
-    arm, disarm = (SQLITE_ARM, SQLITE_DISARM) if dialect == "sqlite" else (postgres_arm(action), POSTGRES_DISARM)
+    """The COMMIT fails for a row whose column holds the mark; `request.param`: (PostgreSQL's action,
+    table, column, mark)."""
+    action, table, column, mark = getattr(request, "param", (POSTGRES_CONFLICT, TAKEOVER_TABLE, "description", MARK))
+    if dialect == "sqlite":
+        arm, disarm = sqlite_arm(table, column, mark), sqlite_disarm(table)
+    else:
+        arm, disarm = postgres_arm(action, table, column, mark), postgres_disarm(table)
     run(_execute(settings, disarm))
     run(_execute(settings, arm))
     try:
@@ -110,7 +125,7 @@ def test_a_conflict_found_at_commit_is_a_409_and_stores_nothing(client: TestClie
     assert client.get(f"{TAKEOVERS}/{created.json()['id']}").status_code == 200
 
 
-@pytest.mark.parametrize("armed", [POSTGRES_GONE], indirect=True)
+@pytest.mark.parametrize("armed", [(POSTGRES_GONE, TAKEOVER_TABLE, "description", MARK)], indirect=True)
 def test_the_database_gone_at_commit_is_a_503_and_stores_nothing(client: TestClient, settings: Settings,
                                                                  dialect: str, armed: None) -> None:
     if dialect != "postgresql":
@@ -122,3 +137,17 @@ def test_the_database_gone_at_commit_is_a_503_and_stores_nothing(client: TestCli
 
     created = client.post(TAKEOVERS, json=BODIES["takeover-opportunities"]())
     assert created.status_code == 201, created.text
+
+
+@pytest.mark.parametrize("armed", [(POSTGRES_CONFLICT, "accounts", "email", "echec-au-commit")], indirect=True)
+def test_no_email_leaves_for_a_sign_up_whose_commit_failed(web: TestClient, mailbox: Mailbox, armed: None) -> None:
+    """The confirmation email is a background task of the answer: it is not sent when the account and
+    its token were not kept (a link to nothing); the next sign-up gets its email."""
+    lost = "echec-au-commit@example.org"
+    refused = register(web, lost)
+    assert refused.status_code == 409, refused.text
+    kept = register(web, "camille.suivante@example.org")
+    assert kept.status_code == 202, kept.text
+    assert mailbox.to("camille.suivante@example.org")
+    assert not [m for m in mailbox.messages if m["To"] == lost]
+

@@ -7,7 +7,6 @@ from __future__ import annotations
 from typing import Any
 
 from litestar import Controller, Request, Response, delete, get, post, put
-from litestar.background_tasks import BackgroundTask
 from litestar.middleware.rate_limit import get_remote_address
 from litestar.utils.scope.state import ScopeState
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
@@ -17,6 +16,7 @@ from api.guards import ACCOUNT, ANONYMOUS
 from api.identity import IdentityDep
 from api.security import CSRF_HEADER
 from api.sessions import COOKIE, sign_in, sign_out
+from api.transaction import once_committed
 from market.access import any_account, signed_in
 from market.accounts import organisations, personal_data, sessions, tokens
 from market.accounts import service as accounts
@@ -62,7 +62,7 @@ RESET_SENT = ("si un compte utilise cette adresse, un email vient d'y être envo
 def mailed(settings: Settings, mails: list[Outgoing], detail: str, status_code: int = 202) -> Response[Accepted]:
     """The answer, with the emails sent once it is committed (a background task of the response)."""
     return Response(Accepted(detail=detail), status_code=status_code,
-                    background=BackgroundTask(deliver, settings, mails))
+                    background=once_committed(deliver, settings, mails))
 
 
 class AuthController(Controller):

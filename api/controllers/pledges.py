@@ -6,7 +6,6 @@ import logging
 from typing import Annotated
 
 from litestar import Controller, Request, Response, get, post
-from litestar.background_tasks import BackgroundTask
 from litestar.openapi.datastructures import ResponseSpec
 from litestar.params import Parameter
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
@@ -14,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from api.deps import parse_id, strict_body
 from api.guards import ANONYMOUS
 from api.identity import IdentityDep
+from api.transaction import once_committed
 from market.config import Settings
 from market.errors import InvalidField, NotFound
 from market.pledges import refunds
@@ -95,7 +95,7 @@ class PledgeController(Controller):
         task = None
         if applied.newly_settled:  # mailed after the response, so after the commit
             factory = async_sessionmaker(db_engine, expire_on_commit=False)
-            task = BackgroundTask(send_receipts, factory, settings, applied.newly_settled)
+            task = once_committed(send_receipts, factory, settings, applied.newly_settled)
         return Response(WebhookAck(received=True, outcome=applied.outcome), background=task)
 
 

@@ -12,7 +12,6 @@ from __future__ import annotations
 from typing import Any
 
 from litestar import Request, get, post
-from litestar.background_tasks import BackgroundTask
 from litestar.response import Redirect, Template
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -20,6 +19,7 @@ from api.controllers.accounts import RESET_SENT
 from api.identity import IdentityDep
 from api.pages.common import form_errors, form_values, log_in_first, render, see_other
 from api.sessions import sign_out
+from api.transaction import once_committed
 from market.accounts import service as accounts
 from market.config import Settings
 from market.errors import DomainError
@@ -79,7 +79,7 @@ async def reset(request: Request[Any, Any, Any], db_session: AsyncSession, setti
             return _bad_link(identity, "reset", title, exc)
         return _page(identity, "reset", title, status_code=exc.status_code, token=token, errors=form_errors(exc))
     sign_out(request)  # every session ended, this one too: log in with the new password
-    return _page(None, "reset_done", "Mot de passe changé", background=BackgroundTask(deliver, settings, mails))
+    return _page(None, "reset_done", "Mot de passe changé", background=once_committed(deliver, settings, mails))
 
 
 @get(FORGOT_PATH, include_in_schema=False)
@@ -98,7 +98,7 @@ async def forgot(request: Request[Any, Any, Any], db_session: AsyncSession, sett
     mails = await accounts.request_reset(db_session, settings, email)
     # the same answer whether the address has an account or not
     return _page(identity, "sent", "Vérifiez votre boîte mail", detail=RESET_SENT,
-                 background=BackgroundTask(deliver, settings, mails))
+                 background=once_committed(deliver, settings, mails))
 
 
 @get(NEW_LINK_PATH, include_in_schema=False)
@@ -116,7 +116,7 @@ async def new_link(db_session: AsyncSession, settings: Settings, identity: Ident
     detail = ("un nouveau lien de confirmation vient d'être envoyé à votre adresse" if mails
               else "votre adresse est déjà confirmée : rien à faire")
     return _page(identity, "sent", "Vérifiez votre boîte mail", detail=detail,
-                 background=BackgroundTask(deliver, settings, mails))
+                 background=once_committed(deliver, settings, mails))
 
 
 @get("/compte/connexion", include_in_schema=False)

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from litestar import Request, Router, get, post
-from litestar.background_tasks import BackgroundTask
 from litestar.middleware.rate_limit import get_remote_address
 from litestar.response import Redirect, Template
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
@@ -18,6 +17,7 @@ from api.pages.members import DONE
 from api.pages.my_space import my_space_page
 from api.security import auth_rate_limit
 from api.sessions import sign_in, sign_out
+from api.transaction import once_committed
 from market.accounts import organisations
 from market.accounts import service as accounts
 from market.accounts.throttle import LoginThrottle
@@ -78,7 +78,7 @@ async def register(request: Request[Any, Any, Any], db_session: AsyncSession, se
                       values=kept, errors=form_errors(exc))
     # the same answer whether the address already had an account (the email says the rest)
     return render("register_sent.html", identity, title="Vérifiez votre boîte mail", detail=SIGN_UP_SENT,
-                  background=BackgroundTask(deliver, settings, mails))
+                  background=once_committed(deliver, settings, mails))
 
 
 @post("/deconnexion", include_in_schema=False)
