@@ -16,6 +16,7 @@ Each time nothing of the write is stored, and the next write goes through.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 
 import pytest
@@ -151,3 +152,19 @@ def test_no_email_leaves_for_a_sign_up_whose_commit_failed(web: TestClient, mail
     assert mailbox.to("camille.suivante@example.org")
     assert not [m for m in mailbox.messages if m["To"] == lost]
 
+
+
+@pytest.mark.parametrize("armed", [(POSTGRES_CONFLICT, "accounts", "email", "echec-au-commit")], indirect=True)
+def test_a_page_form_whose_commit_failed_shows_an_error_page(web: TestClient, mailbox: Mailbox, armed: None) -> None:
+    """The sign-up form of the web client: a French error page instead of « vérifiez votre boîte mail »,
+    and no email."""
+    web.get("/inscription")
+    form = {"email": "echec-au-commit@example.org", "password": "un mot de passe assez long",
+            "password_again": "un mot de passe assez long", "csrftoken": web.cookies["csrftoken"]}
+    refused = web.post("/inscription", data=form)
+    assert refused.status_code == 409, refused.text
+    assert refused.headers["content-type"].startswith("text/html")
+    assert "Vérifiez votre boîte mail" not in refused.text and "Conflit" in refused.text
+    assert refused.headers["cache-control"] == "no-store"
+    time.sleep(0.5)  # a background task would have sent by now
+    assert not [m for m in mailbox.messages if m["To"] == form["email"]]
