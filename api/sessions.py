@@ -6,7 +6,7 @@
 - signing in rotates the id (`sign_in`): the old row is deleted and a new random id is issued, so
   an id planted before login (session fixation) is worth nothing after it;
 - the write joins the request's own transaction when the request opened one, so it commits with
-  the response (advanced-alchemy's autocommit handler runs after this middleware) and cannot wait
+  the response (api/transaction.py's commit handler runs after this middleware) and cannot wait
   on a write lock that transaction holds (SQLite has one writer; PostgreSQL row locks, on erasure);
 - the row carries the account, so an erasure ends every session of the account.
 
