@@ -25,6 +25,17 @@ PAGE_SQL = (
     "FROM initiatives i JOIN communes c ON c.code = i.commune_code "
     "WHERE i.status = 'published' AND i.maturity = {p} ORDER BY i.published_at DESC, i.id DESC LIMIT 20"
 )
+# PostgreSQL: the shape the bourse's browse takes there (market/listings/service.py `_ids_first`): the
+# page's 20 ids from the listing table alone, then the communes joined to those rows only
+PAGE_SQL_IDS_FIRST = (
+    "SELECT i.id, i.slug, i.title, i.description, i.themes, i.commune_code, c.name, c.department_code, "
+    "c.lat, c.lon, i.maturity, i.economic_purpose, i.org_form, i.stance, i.needs, i.skills_needed, "
+    "i.funding_goal_cents, i.team_size, i.published_at "
+    "FROM (SELECT id, published_at FROM initiatives WHERE status = 'published' AND maturity = {p} "
+    "ORDER BY published_at DESC, id DESC LIMIT 20) page "
+    "JOIN initiatives i ON i.id = page.id JOIN communes c ON c.code = i.commune_code "
+    "ORDER BY page.published_at DESC, page.id DESC"
+)
 COUNT_SQL = "SELECT count(*) FROM initiatives WHERE status = 'published' AND maturity = {p}"
 ENCODER = msgspec.json.Encoder()
 
@@ -65,7 +76,7 @@ def bare_app() -> Litestar:
 
         async def page(maturity: str) -> tuple[list[Any], int]:
             async with state["pool"].acquire() as connection:
-                rows = await connection.fetch(PAGE_SQL.format(p="$1"), maturity)
+                rows = await connection.fetch(PAGE_SQL_IDS_FIRST.format(p="$1"), maturity)
                 total = await connection.fetchval(COUNT_SQL.format(p="$1"), maturity)
             return rows, total
     else:
