@@ -66,7 +66,9 @@ def commit_before_send(handle_error: ErrorHandler, session_scope_key: str
                     except Exception as exc:  # the answer must not say it was done
                         _COMMITTED.set(False)
                         await _rollback(session)
-                        _replace(message, scope, handle_error(Request(scope), exc))
+                        request = Request(scope)
+                        _replace(message, scope, handle_error(request, exc).to_asgi_response(
+                            app=scope["litestar_app"], request=request))  # type: ignore[typeddict-item]
                 else:
                     await _rollback(session)
         finally:
@@ -87,9 +89,7 @@ async def _rollback(session: AsyncSession) -> None:
         log.debug("rollback failed", exc_info=True)
 
 
-def _replace(message: Message, scope: Scope, response: Any) -> None:
-    app = scope["litestar_app"]  # type: ignore[typeddict-item]
-    replacement = response.to_asgi_response(app=app, request=Request(scope))
+def _replace(message: Message, scope: Scope, replacement: Any) -> None:
     kept = [(name, value) for name, value in message["headers"] if name.lower() not in DROPPED]  # type: ignore[typeddict-item]
     message["status"] = replacement.status_code  # type: ignore[typeddict-unknown-key]
     message["headers"] = [*kept, *replacement.encode_headers(), (b"cache-control", b"no-store")]  # type: ignore[typeddict-unknown-key]

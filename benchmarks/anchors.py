@@ -18,19 +18,19 @@ from litestar import Litestar, Response, get
 
 from market.config import Settings
 
-PAGE_SQL = (
-    "SELECT i.id, i.slug, i.title, i.description, i.themes, i.commune_code, c.name, c.department_code, "
+COLUMNS = (
+    "i.id, i.slug, i.title, i.description, i.themes, i.commune_code, c.name, c.department_code, "
     "c.lat, c.lon, i.maturity, i.economic_purpose, i.org_form, i.stance, i.needs, i.skills_needed, "
-    "i.funding_goal_cents, i.team_size, i.published_at "
-    "FROM initiatives i JOIN communes c ON c.code = i.commune_code "
+    "i.funding_goal_cents, i.team_size, i.published_at"
+)
+PAGE_SQL = (
+    f"SELECT {COLUMNS} FROM initiatives i JOIN communes c ON c.code = i.commune_code "
     "WHERE i.status = 'published' AND i.maturity = {p} ORDER BY i.published_at DESC, i.id DESC LIMIT 20"
 )
 # PostgreSQL: the shape the bourse's browse takes there (market/listings/service.py `_ids_first`): the
 # page's 20 ids from the listing table alone, then the communes joined to those rows only
 PAGE_SQL_IDS_FIRST = (
-    "SELECT i.id, i.slug, i.title, i.description, i.themes, i.commune_code, c.name, c.department_code, "
-    "c.lat, c.lon, i.maturity, i.economic_purpose, i.org_form, i.stance, i.needs, i.skills_needed, "
-    "i.funding_goal_cents, i.team_size, i.published_at "
+    f"SELECT {COLUMNS} "
     "FROM (SELECT id, published_at FROM initiatives WHERE status = 'published' AND maturity = {p} "
     "ORDER BY published_at DESC, id DESC LIMIT 20) page "
     "JOIN initiatives i ON i.id = page.id JOIN communes c ON c.code = i.commune_code "

@@ -37,10 +37,8 @@ def handle(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
         problem = problem_response(request, exc)  # logs what is unexpected, as for the API
         status = problem.status_code if problem.status_code in SAID else 500
         detail = SAID.get(status, INTERNAL)
-        response = render("error.html", None, status_code=status, title=TITLES.get(status, "Erreur"),
-                          status=status, detail=detail)
-        if status == 503:
-            response.headers["Retry-After"] = RETRY_AFTER
-        return response
-    return render("error.html", None, status_code=status, title=TITLES.get(status, "Erreur"), status=status,
-                  detail=detail)
+    response = render("error.html", None, status_code=status, title=TITLES.get(status, "Erreur"), status=status,
+                      detail=detail)
+    if status == 503:
+        response.headers["Retry-After"] = RETRY_AFTER
+    return response

@@ -63,12 +63,8 @@ def _kept(session: AsyncSession) -> dict[str, tuple[str | None, ...]]:
     return versions
 
 
-def _remembered(session: AsyncSession, kind: str) -> tuple[str | None, ...] | None:
-    return _kept(session).get(kind)
-
-
 async def _version(session: AsyncSession, kind: str, model: Any) -> tuple[str | None, ...]:
-    version = _remembered(session, kind)
+    version = _kept(session).get(kind)
     if version is None:
         version = as_version((await session.execute(version_query(kind, model))).one())
         remember(session, version)
