@@ -4,7 +4,8 @@ Each listing is one of the demo listings (their French texts and codes, `seeds/d
 commune drawn by population over the whole reference, with its title naming that commune, a few
 codes redrawn from the vocabulary, and a provider's area redrawn at the commune's scale (EPCI,
 department, region or national). They are written as the API writes them (`listings.create`:
-search index, validation), published, then embedded in batches. Deterministic for a given --seed; a run stopped
+search index, validation), published, then embedded in batches, each chunk's vectors computed
+while the next chunk is written. Deterministic for a given --seed; a run stopped
 half-way goes on where it stopped.
 
 Usage: .venv/bin/python benchmarks/synthetic.py [--scale 1.0] [--seed 7] [--no-embeddings]
@@ -27,21 +28,25 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+import anyio
 import msgspec
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from tqdm import tqdm
 
 from market.access import SYSTEM
 from market.config import Settings
 from market.db import create_engine, session_scope
+from market.jobs.backfill import embedding_backfill
 from market.listings import kinds
 from market.listings import service as listings
-from market.matches.embeddings import embed_many
+from market.matches.embeddings import encode_texts, text_hash
+from market.matches.profiles import profiles_of
+from market.matches.vectors import model_id, to_bytes
 from market.models import Commune
 from market.moderation import workflow as moderation
 from market.vocabulary import LABELS
-from matching.semantic import load_embedder
+from matching.semantic import Embedder, load_embedder, profile_text
 
 DATA = Path(__file__).resolve().parents[1] / "seeds" / "data"
 COUNTS = {"support_provider": 40_000, "takeover": 20_000, "volunteer_offer": 40_000, "initiative": 20_000}
@@ -136,15 +141,49 @@ async def analyse(settings: Settings) -> None:
         await engine.dispose()
 
 
+class Vectors:
+    """The vectors of one chunk are computed in a worker thread while the next chunk is written (the
+    model and the writes each keep a core busy), then stored in the next chunk's transaction."""
+
+    def __init__(self, embedder: Embedder) -> None:
+        self.embedder, self.model = embedder, model_id(embedder)
+        self.pending: tuple[str, list[int], list[str], asyncio.Task[list[list[float]]]] | None = None
+        self.seconds = 0.0
+
+    async def start(self, session: AsyncSession, kind: str, items: list[Any]) -> None:
+        texts = [profile_text(p) for p in await profiles_of(session, kind, items)]
+        task = asyncio.create_task(self._encode(texts))
+        self.pending = (kind, [item.id for item in items], texts, task)
+
+    async def _encode(self, texts: list[str]) -> list[list[float]]:
+        started = time.perf_counter()
+        vectors = await anyio.to_thread.run_sync(encode_texts, self.embedder, texts)
+        self.seconds += time.perf_counter() - started
+        return vectors
+
+    async def store(self, session: AsyncSession) -> None:
+        if self.pending is None:
+            return
+        kind, ids, texts, task = self.pending
+        self.pending = None
+        vectors = await task
+        model = kinds.KINDS[kind].model
+        await session.execute(update(model), [
+            {"id": listing_id, "embedding": to_bytes(vector), "embedding_model": self.model,
+             "embedding_text_hash": text_hash(text)}
+            for listing_id, text, vector in zip(ids, texts, vectors, strict=True)])
+
+
 async def fill(settings: Settings, scale: float, seed: int, embeddings: bool) -> dict[str, Any]:
     rng = random.Random(seed)
     places = Places(await _communes(settings), rng)
     if not places.communes:
         raise SystemExit("aucune commune : lancez d'abord `python -m seeds territories`")
     embedder = load_embedder(settings.embedding_model) if embeddings else None
+    vectors = Vectors(embedder) if embedder is not None else None
     figures: dict[str, Any] = {"scale": scale, "seed": seed, "embeddings": embedder is not None}
     started = time.perf_counter()
-    embed_seconds, written = 0.0, 0
+    written = 0
     for kind, full in COUNTS.items():
         templates = json.loads((DATA / FILES[kind]).read_text(encoding="utf-8"))
         count = max(1, round(full * scale))
@@ -155,18 +194,22 @@ async def fill(settings: Settings, scale: float, seed: int, embeddings: bool) ->
                          for n in range(start, min(count, start + CHUNK))]
                 async with session_scope(settings) as session:
                     items = await _write(session, kind, batch, settings)
-                    if embedder is not None:
-                        t0 = time.perf_counter()
-                        await embed_many(session, kind, items, embedder)
-                        embed_seconds += time.perf_counter() - t0
+                    if vectors is not None:
+                        await vectors.store(session)
+                        await vectors.start(session, kind, items)
                 bar.update(len(batch))
                 written += len(batch)
         figures[kind] = count
+    if vectors is not None:
+        async with session_scope(settings) as session:
+            await vectors.store(session)
+        # a run stopped between a chunk and its vectors: the backfill computes what is missing
+        await embedding_backfill(settings, progress=True, embedder=embedder)
     await analyse(settings)
     figures["written"], figures["seconds"] = written, round(time.perf_counter() - started, 1)
     figures["listings_per_s"] = round(written / figures["seconds"], 1) if written else None
-    if embedder is not None:
-        figures["embedded_per_s"] = round(written / embed_seconds, 1) if embed_seconds else None
+    if vectors is not None:
+        figures["embedded_per_s"] = round(written / vectors.seconds, 1) if vectors.seconds else None
     return figures
 
 

@@ -59,7 +59,7 @@ async def embed_many(session: AsyncSession, kind: str, items: Sequence[Any], emb
         todo = [(item, text, text_hash(text)) for item, text in zip(batch, texts, strict=True)]
         todo = [(i, t, h) for i, t, h in todo if not (i.embedding_text_hash == h and i.embedding_model == model)]
         if todo:
-            vectors = await anyio.to_thread.run_sync(_encode_batch, embedder, [t for _, t, _ in todo])
+            vectors = await anyio.to_thread.run_sync(encode_texts, embedder, [t for _, t, _ in todo])
             for (item, _, digest), vector in zip(todo, vectors, strict=True):
                 item.embedding, item.embedding_model, item.embedding_text_hash = to_bytes(vector), model, digest
             computed += len(todo)
@@ -68,6 +68,7 @@ async def embed_many(session: AsyncSession, kind: str, items: Sequence[Any], emb
     return computed
 
 
-def _encode_batch(embedder: Embedder, texts: list[str]) -> list[list[float]]:
+def encode_texts(embedder: Embedder, texts: list[str]) -> list[list[float]]:
+    """Encode a batch (in a worker thread: the model releases the event loop's thread)."""
     with _one_at_a_time:
         return embedder.encode(texts)
