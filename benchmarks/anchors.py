@@ -2,8 +2,9 @@
 
 - `hello_app`: a Litestar hello-world (the framework's floor);
 - `bare_app`: the browse of a page of 20 published initiatives of one maturity, the count of them and
-  their JSON, with the SQL written by hand and run through the driver alone (asyncpg, or sqlite3 for
-  the embedded default), no ORM, no service layer: what the bourse would cost with no layer of its own.
+  the same JSON as the API's page, with the SQL written by hand and run through the driver alone
+  (asyncpg, or sqlite3 for the embedded default), no ORM, no service layer: what the bourse would cost
+  with no layer of its own.
 
 Served by uvicorn as factories: `uvicorn --factory benchmarks.anchors:hello_app` (DATABASE_URL for bare_app).
 """
@@ -11,6 +12,7 @@ Served by uvicorn as factories: `uvicorn --factory benchmarks.anchors:hello_app`
 from __future__ import annotations
 
 import sqlite3
+from datetime import UTC, datetime
 from typing import Any
 
 import msgspec
@@ -19,39 +21,58 @@ from litestar import Litestar, Response, get
 from market.config import Settings
 
 COLUMNS = (
-    "i.id, i.slug, i.title, i.description, i.themes, i.commune_code, c.name, c.department_code, "
-    "c.lat, c.lon, i.maturity, i.economic_purpose, i.org_form, i.stance, i.needs, i.skills_needed, "
-    "i.funding_goal_cents, i.team_size, i.published_at"
+    "i.id, i.slug, i.status, i.description, i.themes, o.id, o.slug, o.name, o.kind, i.created_at, "
+    "i.updated_at, i.published_at, i.verified_at, i.stale_at, i.title, i.commune_code, c.name, "
+    "c.postal_codes, c.epci_code, c.department_code, c.region_code, c.lat, c.lon, i.maturity, "
+    "i.economic_purpose, i.org_form, i.stance, i.needs, i.skills_needed, i.skills_normalised, "
+    "i.funding_goal_cents, i.team_size, i.siren, i.rna, i.tax_receipt_eligible"
 )
+FILTER = "status = 'published' AND stale_at IS NULL AND maturity = {p}"
+JOINS = "JOIN communes c ON c.code = i.commune_code LEFT JOIN organisations o ON o.id = i.organisation_id"
 PAGE_SQL = (
-    f"SELECT {COLUMNS} FROM initiatives i JOIN communes c ON c.code = i.commune_code "
-    "WHERE i.status = 'published' AND i.maturity = {p} ORDER BY i.published_at DESC, i.id DESC LIMIT 20"
+    f"SELECT {COLUMNS} FROM initiatives i {JOINS} WHERE i.{FILTER.replace(' AND ', ' AND i.')} "
+    "ORDER BY i.published_at DESC, i.id DESC LIMIT 20"
 )
 # PostgreSQL: the shape the bourse's browse takes there (market/listings/service.py `_ids_first`): the
 # page's 20 ids from the listing table alone, then the communes joined to those rows only
 PAGE_SQL_IDS_FIRST = (
     f"SELECT {COLUMNS} "
-    "FROM (SELECT id, published_at FROM initiatives WHERE status = 'published' AND maturity = {p} "
+    f"FROM (SELECT id, published_at FROM initiatives WHERE {FILTER} "
     "ORDER BY published_at DESC, id DESC LIMIT 20) page "
-    "JOIN initiatives i ON i.id = page.id JOIN communes c ON c.code = i.commune_code "
+    f"JOIN initiatives i ON i.id = page.id {JOINS} "
     "ORDER BY page.published_at DESC, page.id DESC"
 )
-COUNT_SQL = "SELECT count(*) FROM initiatives WHERE status = 'published' AND maturity = {p}"
+COUNT_SQL = f"SELECT count(*) FROM initiatives WHERE {FILTER}"
 ENCODER = msgspec.json.Encoder()
 
 
-def _as_list(value: Any) -> Any:
+def _json(value: Any) -> Any:
     return msgspec.json.decode(value) if isinstance(value, str | bytes) else value
 
 
+def _when(value: Any) -> Any:
+    """Timestamps as the API writes them (UTC, ISO 8601); SQLite hands back naive text."""
+    if value is None or isinstance(value, datetime):
+        return value if value is None or value.tzinfo else value.replace(tzinfo=UTC)
+    return datetime.fromisoformat(value).replace(tzinfo=UTC)
+
+
 def _item(row: Any) -> dict[str, Any]:
+    """The API's InitiativeOut, field for field (`tests/test_anchors.py` compares the two pages)."""
+    (id_, slug, status, description, themes, org_id, org_slug, org_name, org_kind, created, updated,
+     published, verified, stale, title, commune, c_name, postal_codes, epci, department, region, lat, lon,
+     maturity, purpose, org_form, stance, needs, skills, normalised, goal, team, siren, rna, receipt) = row
     return {
-        "id": row[0], "slug": row[1], "title": row[2], "description": row[3], "themes": _as_list(row[4]),
-        "commune": row[5], "place": {"code": row[5], "name": row[6], "department": row[7], "lat": row[8],
-                                     "lon": row[9]},
-        "maturity": row[10], "economic_purpose": row[11], "org_form": row[12], "stance": row[13],
-        "needs": _as_list(row[14]), "skills_needed": _as_list(row[15]), "funding_goal_cents": row[16],
-        "team_size": row[17], "published_at": str(row[18]),
+        "id": id_, "slug": slug, "status": status, "description": description, "themes": _json(themes) or [],
+        "organisation": {"id": org_id, "slug": org_slug, "name": org_name, "kind": org_kind} if org_id else None,
+        "created_at": _when(created), "updated_at": _when(updated), "published_at": _when(published),
+        "verified_at": _when(verified), "stale_since": _when(stale), "title": title, "commune": commune,
+        "place": {"code": commune, "name": c_name, "postal_codes": _json(postal_codes) or [], "epci": epci,
+                  "department": department, "region": region, "lat": lat, "lon": lon},
+        "maturity": maturity, "economic_purpose": purpose, "org_form": org_form, "stance": stance,
+        "needs": _json(needs) or [], "skills_needed": _json(skills) or [],
+        "skills_normalised": _json(normalised) or [], "funding_goal_cents": goal, "team_size": team,
+        "siren": siren, "rna": rna, "tax_receipt_eligible": bool(receipt),
     }
 
 
@@ -63,8 +84,9 @@ def hello_app() -> Litestar:
     return Litestar([hello])
 
 
-def bare_app() -> Litestar:
-    url = Settings.from_env().database_url  # DATABASE_URL, or the embedded default, as the app reads it
+def bare_app(database_url: str | None = None) -> Litestar:
+    # DATABASE_URL, or the embedded default, as the app reads it
+    url = database_url or Settings.from_env().database_url
     state: dict[str, Any] = {}
 
     if url.startswith("postgresql"):

@@ -99,6 +99,15 @@ class Organisation(Base):
     created_at: Mapped[datetime] = mapped_column(DateTimeUTC, default=utcnow)
 
 
+class ListingVersion(Base):
+    """A counter per kind of listing that the database moves on every write to the kind's table
+    (triggers of migration 20261206_0025): the version the candidate pools and the ranking cache check."""
+
+    __tablename__ = "listing_versions"
+    kind: Mapped[str] = mapped_column(String(30), primary_key=True)
+    version: Mapped[int] = mapped_column(BigInteger)
+
+
 class ListingMixin:
     """Columns every listing shares: identity, owner, moderation state, contact, search text."""
 

@@ -4,10 +4,9 @@ A ranking is the engine's output for one initiative against the published candid
 asked; it is stored under everything the ranking was called with (initiative, kinds, limit, floor,
 model and any other keyword, such as weights read from settings) and the day (eligibility reads
 dates). It is valid while the initiative row and the candidates are as they were: before each use
-one query reads, for each kind asked, the same aggregate the candidate pools are versioned by
-(`pools.py`: count, id sum, latest creation and update of the published rows, and the freshness
-marks: count and latest `stale_at`, which the freshness job changes without touching `updated_at`;
-the pools then reuse the versions read here instead of scanning again),
+one query reads, for each kind asked, the version the candidate pools are checked against
+(`pools.py`: a counter the database moves on every write to the kind's table, freshness marks and
+vectors included; the pools then reuse the versions read here instead of reading again),
 and the initiative's own `updated_at` comes with the row the request loads anyway. Every worker asks
 the database, so none serves a ranking another worker's write made stale. The initiative's stored
 matches are versioned too (count, latest update), for a ranking that reads them. Nothing is written.
@@ -24,14 +23,14 @@ from dataclasses import dataclass
 from typing import Any
 from weakref import WeakKeyDictionary
 
-from sqlalchemy import func, literal, select, union_all
+from sqlalchemy import func, literal, null, select, union_all
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from market.db import database_key
 from market.listings import kinds
 from market.matches import ranking
-from market.matches.pools import CandidatePools, as_version, remember, version_query
-from market.models import Match
+from market.matches.pools import CandidatePools, as_version, remember
+from market.models import ListingVersion, Match
 from market.vocabulary import CandidateKind
 from matching import types as m
 
@@ -58,21 +57,22 @@ def freeze(value: Any) -> Hashable:
 
 
 async def versions(session: AsyncSession, wanted: Iterable[str], initiative_id: int) -> tuple[Any, ...]:
-    """The published rows' version of each kind, and of the initiative's stored matches (a ranking
-    that leaves declined pairs out, or says why, reads them), in one query."""
-    parts = [
-        select(literal("match").label("kind"), func.count().label("n"), func.sum(Match.id).label("ids"),
-               func.max(Match.created_at).label("created"), func.max(Match.updated_at).label("updated"),
-               func.count(Match.id).label("stale"), func.max(Match.updated_at).label("stale_last"))
-        .where(Match.initiative_id == initiative_id)
-    ]
-    parts += [version_query(kind, kinds.KINDS[kind].model) for kind in wanted]
-    stmt = parts[0] if len(parts) == 1 else union_all(*parts)
-    found = [as_version(row) for row in (await session.execute(stmt)).all()]
+    """The version of each kind (`pools.py`), and of the initiative's stored matches (a ranking that
+    leaves declined pairs out, or says why, reads them), in one query."""
+    wanted = list(wanted)
+    matches = (select(literal("match").label("kind"), func.count().label("n"), func.sum(Match.id).label("ids"),
+                      func.max(Match.created_at).label("created"), func.max(Match.updated_at).label("updated"))
+               .where(Match.initiative_id == initiative_id))
+    listings = select(ListingVersion.kind, ListingVersion.version, null(), null(), null()).where(
+        ListingVersion.kind.in_(wanted))
+    rows: list[Any] = list((await session.execute(union_all(matches, listings))).all())
+    found: list[tuple[Any, ...]] = [as_version(row) for row in rows]
+    read = {str(version[0]) for version in found}
+    found += [(kind, None, None, None, None) for kind in wanted if kind not in read]
     for version in found:
         if version[0] != "match":
-            remember(session, version)  # the pools check the same version: not read twice
-    return tuple(sorted(found))
+            remember(session, version[:2])  # the pools check the same version: not read twice
+    return tuple(sorted(found, key=repr))
 
 
 class RankingCache:

@@ -42,7 +42,7 @@ async def _published_profiles(session: AsyncSession, pools: CandidatePools, kind
         profiles = await profiles_of(session, kind, await published(session, kind), model)
         return profiles, engine.build_pool(kind, profiles) if kind != "initiative" else None
 
-    return await pools.cached(session, kind, kinds.KINDS[kind].model, model, build)
+    return await pools.cached(session, kind, model, build)
 
 
 async def warm(session: AsyncSession, pools: CandidatePools, model: str | None) -> None:
