@@ -2,9 +2,16 @@
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
+
 import pytest
 from litestar.testing import TestClient
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
 
+from api.app import create_app
+from market.config import Settings
 from tests.factories import initiative, support_provider, volunteer_offer
 
 
@@ -107,3 +114,26 @@ def test_a_postal_code_filter_means_the_communes_of_that_postal_code(client: Tes
     assert read("department:70") == (["Héricourt", "Ouge"], "department:70")
     missing = client.get("/api/initiatives", params={"territory": "postal:99999"})
     assert missing.status_code == 400 and missing.json()["field"] == "territory"
+
+
+def test_the_index_is_built_at_start_up_and_once_under_concurrent_searches(settings: Settings) -> None:
+    """After a restart under load, every search used to build its own index of the 35,000 communes."""
+    builds: list[str] = []
+
+    def seen(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
+        if "FROM communes" in statement and "WHERE" not in statement:  # the index reads every commune
+            builds.append(statement)
+
+    event.listen(Engine, "before_cursor_execute", seen)
+    try:
+        with TestClient(create_app(settings)) as client:
+            assert len(builds) == 1 and client.app.state.territory_index is not None  # at start-up
+            assert ids(client, "belf")
+            assert len(builds) == 1
+            client.app.state.territory_index = None  # as when the database was not ready at start-up
+            with ThreadPoolExecutor(8) as pool:
+                found = list(pool.map(lambda _: ids(client, "belfort"), range(8)))
+            assert all(f and f == found[0] for f in found)
+            assert len(builds) == 2  # one build for the eight concurrent searches
+    finally:
+        event.remove(Engine, "before_cursor_execute", seen)
