@@ -104,14 +104,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
         except Exception as exc:  # the database may be down or not migrated yet: the first request builds them
             log.warning("candidate pools not built at start-up (%s)", type(exc).__name__)
 
-    async def warm_territories(app: Litestar) -> None:
-        """The territory index, built before the first search needs it (as the pools are)."""
+    async def territory_lock(app: Litestar) -> None:
         app.state.territory_lock = asyncio.Lock()  # of this event loop (a test may start the app again)
-        try:
-            async with db_config.get_session() as session:
-                await provide_territory_index(app.state, session)
-        except Exception as exc:  # the database may be down or not migrated yet: the first search builds it
-            log.warning("territory index not built at start-up (%s)", type(exc).__name__)
 
     async def close_payments(app: Litestar) -> None:
         await app.state.payments.close()
@@ -168,13 +162,13 @@ def create_app(settings: Settings | None = None) -> Litestar:
             "payments": Provide(provide_payments, sync_to_thread=False),
         },
         exception_handlers={Exception: handle_error},
-        # App-wide state: the model (loaded at start-up), the territory index (built at start-up, or
-        # by the first search, one build at a time), the candidate pools of the matching engine, the
+        # App-wide state: the model (loaded at start-up), the territory index (built by the
+        # first search, one build at a time), the candidate pools of the matching engine, the
         # Stripe gateway, the live events' hub (made at start-up, api/controllers/events.py) and the
         # engine URL its in-process fan-out keys on.
         state=State({"settings": settings, "embedder": None, "territory_index": None, "pools": CandidatePools(),
                      "payments": StripeGateway(settings), "live_engine_url": str(engine.url)}),
-        on_startup=[load_model, forget_expired_sessions, warm_pools, warm_territories, start_jobs, start_live],
+        on_startup=[load_model, forget_expired_sessions, warm_pools, territory_lock, start_jobs, start_live],
         on_shutdown=[stop_live, stop_jobs, close_payments],
         openapi_config=OpenAPIConfig(
             title="Bourse aux initiatives",

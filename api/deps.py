@@ -35,10 +35,10 @@ def provide_embedder(state: State) -> Embedder | None:
 
 
 async def provide_territory_index(state: State, db_session: AsyncSession) -> TerritoryIndex:
-    """Built at start-up (or by the first search, when the database was not ready then) from the
-    database's reference, then kept by the app (it is read-only). One build at a time: the requests
-    that arrive while it is being built wait for it instead of each building their own (after a
-    restart under load, sixteen concurrent builds kept a worker busy for twenty seconds)."""
+    """Built by the first search from the database's reference, then kept by the app (it is
+    read-only). One build at a time: the searches that arrive while it is being built wait for it
+    instead of each building their own (after a restart under load, sixteen concurrent builds kept a
+    worker busy for twenty seconds). Not built at start-up: the test suite starts hundreds of apps."""
     if state.get("territory_index") is None:
         async with state.territory_lock:
             if state.get("territory_index") is None:
